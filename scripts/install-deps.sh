@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that deconflict needs to build, test and run.
+# Called by `make` when something is missing; safe to run again (it installs only what is absent).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  libgeographiclib-dev      # WGS84 geodesy (Karney)
+  libs2-dev                 # s2geometry: spherical polygons, caps, cell index
+  libboost-dev libboost-system-dev  # Asio/Beast: HTTP, WebSocket
+  libssl-dev                # TLS for the server
+  nlohmann-json3-dev libyaml-cpp-dev
+  libsqlite3-dev libpq-dev
+  libsodium-dev             # BLAKE2b hashes, Ed25519 signatures for the record
+  libcli11-dev libspdlog-dev libfmt-dev
+  zlib1g-dev                # gzip-compressed real traffic files
+  libgtest-dev libgmock-dev libbenchmark-dev
+  dump1090-mutability       # the real ADS-B decoder used by feed tests
+  python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
