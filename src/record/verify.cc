@@ -6,6 +6,11 @@ namespace {
 std::string_view HashBytes(const Hash& h) { return {reinterpret_cast<const char*>(h.data()), h.size()}; }
 }  // namespace
 
+std::string Describe(const VerifyFailure& f) {
+  return "record entry at position " + std::to_string(f.position) + " (seq " + std::to_string(f.seq) +
+         "): " + f.reason;
+}
+
 Status VerifyEntry(const Entry& e, const PublicKey& pk) {
   if (ComputeHash(e) != e.hash) return Status::Corruption("hash does not match content");
   if (!VerifySignature(pk, HashBytes(e.hash), e.signature)) {
