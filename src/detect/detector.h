@@ -7,6 +7,7 @@
 // filter, then the closed-form models of separation.h on survivors). See docs/detection.md.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -58,7 +59,9 @@ struct DetectorOptions {
   } grid;
 };
 
-// OK, or an error naming the bad field (minima > 0, 0 <= tolerance < H and < ZTHR, finite values).
+// OK, or an error naming the bad field: horizontal minimum and DTHR in (0, 200 km], vertical
+// minimum > 0, look-ahead in (0, 3600 s], TTHR in [0, 120 s], TCOA >= 0, 0 <= tolerance < H and
+// < ZTHR, all finite.
 Status ValidateOptions(const DetectorOptions& options);
 
 // One pair in conflict. a < b are indices into the span given to Detect().
@@ -112,6 +115,9 @@ class Detector {
   struct Impl;
   void Prepare(std::span<const TrackState> tracks, DetectStats* stats);
   bool Evaluate(size_t ka, size_t kb, Conflict* c) const;
+  bool PartiesChecked(size_t ka, size_t kb) const;
+  void Finish(std::chrono::steady_clock::time_point t0, std::vector<Conflict>* out, DetectStats* st,
+              DetectStats* stats) const;
 
   DetectorOptions options_;
   bool options_valid_ = false;
