@@ -314,7 +314,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
 
   void ConnectFailed(Source* s, const std::string& why) {
     ++s->stats.connect_failures;
-    spdlog::warn("feeds: {}: cannot connect ({}); retrying in {:.1f} s", s->stats.name, why, s->backoff_s);
+    spdlog::warn("feeds: {}: cannot connect ({}); retrying in {:.2f} s", s->stats.name, why, s->backoff_s);
     ScheduleReconnect(s);
   }
 
@@ -348,7 +348,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     s->stats.connected = false;
     ++s->stats.disconnects;
     s->stream->DiscardPartial();
-    spdlog::warn("feeds: {}: disconnected ({}); reconnecting in {:.1f} s", s->stats.name, why, s->backoff_s);
+    spdlog::warn("feeds: {}: disconnected ({}); reconnecting in {:.2f} s", s->stats.name, why, s->backoff_s);
     ScheduleReconnect(s);
   }
 
@@ -412,7 +412,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
       for (auto& s : self->sources_) {
         if (s->is_file) continue;
         if (s->stats.connected && steady - s->last_rx > Seconds(self->options_.idle_timeout_s)) {
-          self->Disconnected(s.get(), "no data for " + std::to_string(self->options_.idle_timeout_s) + " s");
+          self->Disconnected(s.get(), fmt::format("no data for {} s", self->options_.idle_timeout_s));
         }
         // The feed's clock: wall time for arrival stamps, else the latest message time run on by the wall.
         const double now = self->options_.parse.time_source == SbsTimeSource::kArrival
