@@ -19,19 +19,26 @@ TrackState DeadReckon(const TrackState& s, double time_s) {
   const double dt = time_s - s.time_s;
   out.time_s = time_s;
   if (dt == 0) return out;
-  const double lat = s.lat_deg * units::kDegToRad;
   const double trk = s.trk_deg * units::kDegToRad;
   const double dist = s.gs_mps * dt;
-  const double sin_lat = std::sin(lat);
-  const double w = std::sqrt(1.0 - kE2 * sin_lat * sin_lat);
-  const double meridian_radius = kA * (1.0 - kE2) / (w * w * w);
-  const double normal_radius = kA / w;
   const double north = dist * std::cos(trk);
   const double east = dist * std::sin(trk);
-  out.lat_deg = std::clamp(s.lat_deg + north / meridian_radius * units::kRadToDeg, -90.0, 90.0);
-  const double cos_lat = std::cos(lat);
+  // Mid-latitude method: radii of curvature at the mean latitude of the step (first estimated with the
+  // start latitude), which removes the first-order error of the meridians' convergence.
+  auto meridian_radius = [](double lat_rad) {
+    const double sl = std::sin(lat_rad);
+    const double w = std::sqrt(1.0 - kE2 * sl * sl);
+    return kA * (1.0 - kE2) / (w * w * w);
+  };
+  const double lat0 = s.lat_deg * units::kDegToRad;
+  const double lat_mid = lat0 + 0.5 * north / meridian_radius(lat0);
+  const double dlat = north / meridian_radius(lat_mid);
+  const double sin_mid = std::sin(lat_mid);
+  const double normal_radius = kA / std::sqrt(1.0 - kE2 * sin_mid * sin_mid);
+  out.lat_deg = std::clamp(s.lat_deg + dlat * units::kRadToDeg, -90.0, 90.0);
+  const double cos_mid = std::cos(lat_mid);
   double lon = s.lon_deg;
-  if (cos_lat > 1e-9) lon += east / (normal_radius * cos_lat) * units::kRadToDeg;
+  if (cos_mid > 1e-9) lon += east / (normal_radius * cos_mid) * units::kRadToDeg;
   lon = std::fmod(lon + 180.0, 360.0);
   if (lon < 0) lon += 360.0;
   out.lon_deg = lon - 180.0;
