@@ -67,6 +67,7 @@ struct ReplayCommand {
   std::string step = "1s";
   std::string stale = "30s";
   CLI::Option* stale_opt = nullptr;
+  std::string duration;
   std::size_t max_events = 20;
   bool stats = false;
 
@@ -109,6 +110,25 @@ struct ReplayCommand {
                                     (*fmt_in == io::InputFormat::kAuto && io::FormatFromPath(flags.file).ok() &&
                                      *io::FormatFromPath(flags.file) == io::InputFormat::kBlueSky));
     if (scenario && stale_opt->count() == 0) options.stale_s = std::numeric_limits<double>::infinity();
+    if (!input.states.empty()) {
+      double first = input.states.front().time_s, last = first;
+      for (const auto& s : input.states) {
+        first = std::min(first, s.time_s);
+        last = std::max(last, s.time_s);
+      }
+      if (!duration.empty()) {
+        auto d = units::ParseQuantity(duration, units::Dimension::kTime);
+        if (!d.ok() || !(*d >= 0)) {
+          std::fprintf(stderr, "deconflict replay: --duration: %s\n",
+                       d.ok() ? "must not be negative" : d.status().message().c_str());
+          return kExitUsage;
+        }
+        options.end_s = first + *d;
+      } else if (scenario) {
+        // Let the scenario's aircraft fly on for one look-ahead after the last CRE.
+        options.end_s = last + options.detector.minima.lookahead_s;
+      }
+    }
 
     std::ofstream file;
     if (!output.empty()) {
@@ -230,6 +250,9 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   cmd->add_option("--step", st->step, "time step (default 1s)");
   st->stale_opt = cmd->add_option("--stale", st->stale,
                                   "drop aircraft not heard for this long (default 30s; BlueSky scenarios: never)");
+  cmd->add_option("--duration", st->duration,
+                  "replay this long from the first report (default: to the last report; BlueSky scenarios: one "
+                  "look-ahead past the last CRE)");
   cmd->add_option("--max-events", st->max_events, "text format: show at most this many alerts, 0 = all (default 20)");
   cmd->add_flag("--stats", st->stats, "write one JSON line with the summary to stderr");
   cmd->callback([st, exit_code] { *exit_code = st->Run(); });
