@@ -54,6 +54,13 @@ struct Recipient {
   Policy policy;             // in force when the notice was posted
 };
 
+// A fresh recipient entry for party (state queued; the channel fills the rest on Post).
+inline Recipient RecipientFor(std::string party) {
+  Recipient r;
+  r.party = std::move(party);
+  return r;
+}
+
 struct Notice {
   std::string id;           // unique, assigned by the service
   NoticeKind kind = NoticeKind::kFreeText;
