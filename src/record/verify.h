@@ -25,6 +25,9 @@ struct VerifyFailure {
   std::string reason;          // e.g. "hash does not match content", "seq 5 expected, found 7"
 };
 
+// "record entry at position 7 (seq 7): hash does not match content"
+std::string Describe(const VerifyFailure& f);
+
 // Streaming verifier: feed entries in stored order. Not thread-safe; one per verification.
 class ChainVerifier {
  public:

@@ -53,7 +53,8 @@ struct Options {
   int busy_timeout_ms = 5000;
   // Verify the whole record on open (kCorruption if it does not). The last entry is always checked.
   bool verify_on_open = false;
-  // Open read-only: no writer, no key creation (Write returns kPermissionDenied). For `audit`.
+  // Open read-only: no writer, no key creation, no lock (Write returns kPermissionDenied), and no check of
+  // the last entry at open (call VerifyRecord). Needs deconflict.db and record_ed25519.pub. For `audit`.
   bool read_only = false;
 };
 
