@@ -38,10 +38,10 @@ constexpr double kMaxSpeedMps = 1500;        // ground speed
 constexpr double kMaxVerticalRateMps = 500;  // |vs|
 constexpr double kMinAltM = -2000, kMaxAltM = 100e3;
 
-// A positive tolerance is widened by 1 µm so that altitudes coded in feet that sit exactly on the
-// boundary (e.g. 900 ft apart with a 100 ft tolerance) are decided the same way whatever the
-// rounding of the ft -> m conversion.
-double EffectiveTolerance(double tol) { return tol > 0 ? tol + 1e-6 : 0; }
+// The tolerance is widened by 1 µm so that altitudes coded in feet that sit exactly on the boundary
+// (1000 ft apart with tolerance 0, 900 ft apart with 100 ft) are decided as "not less than" whatever
+// the rounding of the ft -> m conversion (37000 ft - 36000 ft is 304.79999999999 m in doubles).
+double EffectiveTolerance(double tol) { return tol + 1e-6; }
 
 bool ValidState(const TrackState& t) {
   return std::isfinite(t.lat_deg) && std::isfinite(t.lon_deg) && std::isfinite(t.alt_m) && std::isfinite(t.gs_mps) &&
