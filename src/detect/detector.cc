@@ -92,7 +92,7 @@ enum AircraftField : int { kPx, kPy, kPz, kUx, kUy, kUz, kVx, kVy, kVz, kAltA, k
 
 struct Detector::Impl {
   std::vector<double> ac[kNumAircraftFields];
-  std::vector<double> lo[4];            // broad-phase cell range lower corner per aircraft
+  std::vector<int32_t> lo[4];           // broad-phase cell range lower corner per aircraft
   std::vector<uint32_t> orig;           // compact -> input index
   std::vector<int32_t> override_party;  // compact -> index into the override matrix, -1 = none
   std::vector<uint32_t> big;            // aircraft outside the grid: checked exactly against everyone
@@ -106,7 +106,8 @@ struct Detector::Impl {
   std::vector<uint32_t> bucket_start, members, fill;
   // Narrow phase scratch.
   SoaBlock block;
-  std::vector<int64_t> hit;
+  std::vector<int32_t> hit;
+  int32_t parties = 0;  // party ids in use
   // Parties.
   std::unordered_map<std::string_view, int32_t> party_id;
   std::unordered_map<std::string, int32_t> override_index;  // party name -> override matrix index
@@ -187,6 +188,7 @@ void Detector::Prepare(std::span<const TrackState> tracks, DetectStats* st) {
     m.orig.push_back(static_cast<uint32_t>(i));
     m.override_party.push_back(ov);
   }
+  m.parties = next_party;
   st->aircraft = m.orig.size();
 }
 
@@ -322,18 +324,21 @@ std::vector<Conflict> Detector::Detect(std::span<const TrackState> tracks, Detec
   const double mu = 1.05 * (kChordNormalMarginM + a_max * s_max / kMinCurvatureRadiusM) /
                     (1 - a_max / kMinCurvatureRadiusM);
 
+  // Filter parameters in single precision, inflated far beyond rounding (see narrow_phase.h).
   FilterParams fp;
-  fp.same_party = options_.include_same_party;
-  fp.t = t_look;
-  fp.h = h_reach * (1 + 1e-9) + 1e-6;
-  fp.tcoa = tcoa * (1 + 1e-9);
+  // Party ids are exact in float below 2^24; beyond, the filter passes same-party pairs and the
+  // party test is left to the exact stage.
+  fp.same_party = options_.include_same_party || m.parties >= (1 << 24);
+  fp.t = static_cast<float>(t_look);
+  fp.h = static_cast<float>(h_reach * (1 + 1e-6) + 0.05);
+  fp.tcoa = static_cast<float>(tcoa * (1 + 1e-6));
   if (options_.model == Model::kCylinder) {
-    fp.r2 = (d_base * d_base + mu * mu) * (1 + 1e-6) + 1;
+    fp.r2 = static_cast<float>((d_base * d_base + mu * mu) * 1.001 + 1);
   } else {
     // Violation at t implies |s(t)| <= DTHR + TTHR |v| (from tau_mod <= TTHR and hmd <= DTHR), and
     // |v| <= speed_a + speed_b, so |s(t)|² <= 2 DTHR² + 2 TTHR² (speed_a + speed_b)².
-    fp.r2 = (2 * d_base * d_base + mu * mu) * (1 + 1e-6) + 1;
-    fp.c2 = 2 * tthr * tthr * (1 + 1e-6);
+    fp.r2 = static_cast<float>((2 * d_base * d_base + mu * mu) * 1.001 + 1);
+    fp.c2 = static_cast<float>(2 * tthr * tthr * 1.001);
   }
 
   // Broad phase: swept boxes in ECEF (xyz) and altitude, padded so that any pair that can lose
@@ -419,42 +424,42 @@ std::vector<Conflict> Detector::Detect(std::span<const TrackState> tracks, Detec
     const geo::Vec3 north = geo::Cross(up, east);
     SoaBlock& blk = m.block;
     blk.Resize(nb);
-    double* fe = blk.field(internal::kE);
-    double* fn = blk.field(internal::kN);
-    double* fve = blk.field(internal::kVe);
-    double* fvn = blk.field(internal::kVn);
+    float* fe = blk.field(internal::kE);
+    float* fn = blk.field(internal::kN);
+    float* fve = blk.field(internal::kVe);
+    float* fvn = blk.field(internal::kVn);
     for (size_t j = 0; j < nb; ++j) {
       const size_t k = mem[j];
       const geo::Vec3 p{m.ac[kPx][k], m.ac[kPy][k], m.ac[kPz][k]}, v{m.ac[kVx][k], m.ac[kVy][k], m.ac[kVz][k]};
-      fe[j] = geo::Dot(east, p);
-      fn[j] = geo::Dot(north, p);
-      fve[j] = geo::Dot(east, v);
-      fvn[j] = geo::Dot(north, v);
+      fe[j] = static_cast<float>(geo::Dot(east, p));
+      fn[j] = static_cast<float>(geo::Dot(north, p));
+      fve[j] = static_cast<float>(geo::Dot(east, v));
+      fvn[j] = static_cast<float>(geo::Dot(north, v));
     }
     const std::pair<int, int> copies[] = {{internal::kAlt, kAltA}, {internal::kVs, kVsA},
                                           {internal::kSpeed, kSpeedA}, {internal::kParty, kPartyA}};
     for (auto [dst, src] : copies) {
-      double* d = blk.field(dst);
+      float* d = blk.field(dst);
       const double* s = m.ac[src].data();
-      for (size_t j = 0; j < nb; ++j) d[j] = s[mem[j]];
+      for (size_t j = 0; j < nb; ++j) d[j] = static_cast<float>(s[mem[j]]);
     }
     for (int d = 0; d < 4; ++d) {
-      double* dst = blk.field(internal::kLo0 + d);
-      const double* s = m.lo[d].data();
-      for (size_t j = 0; j < nb; ++j) dst[j] = s[mem[j]];
+      float* dst = blk.field(internal::kLo0 + d);
+      const int32_t* s = m.lo[d].data();
+      for (size_t j = 0; j < nb; ++j) dst[j] = static_cast<float>(s[mem[j]]);
     }
     const uint64_t key = m.bucket_key[b];
-    const double key_d[4] = {static_cast<double>(static_cast<int32_t>((key >> 48) & 0xffff) - 32768),
-                             static_cast<double>(static_cast<int32_t>((key >> 32) & 0xffff) - 32768),
-                             static_cast<double>(static_cast<int32_t>((key >> 16) & 0xffff) - 32768),
-                             static_cast<double>(static_cast<int32_t>(key & 0xffff) - 32768)};
+    const float key_f[4] = {static_cast<float>(static_cast<int32_t>((key >> 48) & 0xffff) - 32768),
+                            static_cast<float>(static_cast<int32_t>((key >> 32) & 0xffff) - 32768),
+                            static_cast<float>(static_cast<int32_t>((key >> 16) & 0xffff) - 32768),
+                            static_cast<float>(static_cast<int32_t>(key & 0xffff) - 32768)};
     if (m.hit.size() < nb) m.hit.resize(nb);
     st.candidate_pairs += nb * (nb - 1) / 2;
     for (size_t i = 0; i + 1 < nb; ++i) {
-      internal::FilterRow(fp, blk, i, i + 1, nb, key_d, m.hit.data());
-      const int64_t* hit = m.hit.data();
+      if (internal::FilterRow(fp, blk, i, i + 1, nb, key_f, m.hit.data()) == 0) continue;
+      const int32_t* hit = m.hit.data();
       for (size_t j = 0; j < nb - i - 1; ++j) {
-        if (!hit[j]) continue;
+        if (!hit[j] || !PartiesChecked(mem[i], mem[i + 1 + j])) continue;
         ++st.filtered_pairs;
         if (Evaluate(mem[i], mem[i + 1 + j], &c)) out.push_back(c);
       }
