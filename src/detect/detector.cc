@@ -104,6 +104,12 @@ struct Detector::Impl {
   std::vector<uint32_t> table_bucket;
   std::vector<uint64_t> bucket_key;
   std::vector<uint32_t> bucket_start, members, fill;
+  // Spatial ordering scratch.
+  std::vector<uint64_t> sort_key;
+  std::vector<uint32_t> perm;
+  std::vector<double> sort_buf;
+  std::vector<int32_t> sort_ov;
+  std::vector<uint32_t> sort_count;
   // Narrow phase scratch.
   SoaBlock block;
   std::vector<int32_t> hit;
@@ -120,7 +126,7 @@ struct Detector::Impl {
     auto vb = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
     size_t b = block.bytes() + vb(orig) + vb(override_party) + vb(big) + vb(is_big) + vb(entry_key) + vb(entry_ac) +
                vb(entry_bucket) + vb(table_key) + vb(table_bucket) + vb(bucket_key) + vb(bucket_start) +
-               vb(members) + vb(fill) + vb(hit) +
+               vb(members) + vb(fill) + vb(hit) + vb(sort_key) + vb(perm) + vb(sort_buf) + vb(sort_ov) + vb(sort_count) +
                party_id.size() * (sizeof(std::string_view) + sizeof(int32_t) + 2 * sizeof(void*)) +
                party_id.bucket_count() * sizeof(void*);
     for (const auto& v : ac) b += vb(v);
@@ -195,6 +201,8 @@ void Detector::Prepare(std::span<const TrackState> tracks, DetectStats* st) {
 // Exact computation for compact aircraft ka < kb in the pair frame; true and *c filled on conflict.
 bool Detector::Evaluate(size_t ka, size_t kb, Conflict* c) const {
   const Impl& m = *impl_;
+  // Always in input order, so that the result does not depend on the internal order.
+  if (m.orig[ka] > m.orig[kb]) std::swap(ka, kb);
   auto surf = [&](size_t k) {
     geo::SurfaceState s;
     s.position_m = {m.ac[kPx][k], m.ac[kPy][k], m.ac[kPz][k]};
@@ -235,6 +243,52 @@ bool Detector::Evaluate(size_t ka, size_t kb, Conflict* c) const {
 
 bool Detector::PartiesChecked(size_t ka, size_t kb) const {
   return options_.include_same_party || impl_->ac[kPartyA][ka] != impl_->ac[kPartyA][kb];
+}
+
+// Reorders the compact aircraft by the grid cell of their start point (radix sort, 3 passes of 16
+// bits), so that neighbours in space are neighbours in memory: the grid's hash table and the
+// per-cell gathers then mostly hit the cache.
+void Detector::SortSpatially(double inv_cell) {
+  Impl& m = *impl_;
+  const size_t n = m.size();
+  std::vector<uint64_t>& key = m.sort_key;
+  std::vector<uint32_t>& perm = m.perm;
+  std::vector<uint32_t>& tmp = m.fill;
+  key.resize(n);
+  perm.resize(n);
+  tmp.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    auto c = [&](int f) {
+      return static_cast<uint64_t>(static_cast<uint16_t>(static_cast<int32_t>(std::floor(m.ac[f][k] * inv_cell)) + 32768));
+    };
+    key[k] = (c(kPx) << 32) | (c(kPy) << 16) | c(kPz);
+    perm[k] = static_cast<uint32_t>(k);
+  }
+  std::vector<uint32_t>& count = m.sort_count;
+  count.resize(65537);
+  for (int pass = 0; pass < 3; ++pass) {
+    const int shift = 16 * pass;
+    std::fill(count.begin(), count.end(), 0);
+    for (size_t k = 0; k < n; ++k) ++count[((key[perm[k]] >> shift) & 0xffff) + 1];
+    for (size_t d = 0; d < 65536; ++d) count[d + 1] += count[d];
+    for (size_t k = 0; k < n; ++k) tmp[count[(key[perm[k]] >> shift) & 0xffff]++] = perm[k];
+    perm.swap(tmp);
+  }
+  std::vector<double>& buf = m.sort_buf;
+  buf.resize(n);
+  for (auto& field : m.ac) {
+    for (size_t k = 0; k < n; ++k) buf[k] = field[perm[k]];
+    field.swap(buf);
+  }
+  std::vector<uint32_t>& orig = tmp;
+  std::vector<int32_t>& ov = m.sort_ov;
+  ov.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    orig[k] = m.orig[perm[k]];
+    ov[k] = m.override_party[perm[k]];
+  }
+  m.orig.swap(orig);
+  m.override_party.swap(ov);
 }
 
 std::vector<Conflict> Detector::DetectBruteForce(std::span<const TrackState> tracks, DetectStats* stats) {
@@ -346,6 +400,7 @@ std::vector<Conflict> Detector::Detect(std::span<const TrackState> tracks, Detec
   const double cell = std::max(1000.0, options_.grid.cell_factor * (reach_sum / n + d_base));
   const double band = std::max(30.0, options_.grid.band_factor * 2 * h_reach);
   const double inv_cell = 1 / cell, inv_band = 1 / band;
+  SortSpatially(inv_cell);
   m.entry_key.clear();
   m.entry_ac.clear();
   for (auto& v : m.lo) v.resize(n);

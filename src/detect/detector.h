@@ -117,6 +117,7 @@ class Detector {
   void Prepare(std::span<const TrackState> tracks, DetectStats* stats);
   bool Evaluate(size_t ka, size_t kb, Conflict* c) const;
   bool PartiesChecked(size_t ka, size_t kb) const;
+  void SortSpatially(double inv_cell);
   void Finish(std::chrono::steady_clock::time_point t0, std::vector<Conflict>* out, DetectStats* st,
               DetectStats* stats) const;
 
