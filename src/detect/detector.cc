@@ -401,6 +401,7 @@ std::vector<Conflict> Detector::Detect(std::span<const TrackState> tracks, Detec
   const double band = std::max(30.0, options_.grid.band_factor * 2 * h_reach);
   const double inv_cell = 1 / cell, inv_band = 1 / band;
   SortSpatially(inv_cell);
+  for (size_t k = 0; k < n; ++k) m.is_big[k] = speed[k] * t_look > kMaxGridReachM;  // in the new order
   m.entry_key.clear();
   m.entry_ac.clear();
   for (auto& v : m.lo) v.resize(n);

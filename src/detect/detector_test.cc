@@ -113,8 +113,51 @@ TEST(DetectorTest, FastAircraftAndLongLookaheadUseTheFallbackAndStayExact) {
   for (size_t i = 0; i < tracks.size(); i += 10) tracks[i].gs_mps = 1400;  // beyond the grid reach
   DetectorOptions o;
   o.minima.lookahead_s = 900;
-  Detector d(o);
-  ExpectSameConflicts(d.Detect(tracks), d.DetectBruteForce(tracks), "fast");
+  // With huge cells a far-reaching aircraft covers few cells: it must still leave the grid.
+  for (double cell : {1.0, 10.0}) {
+    o.grid.cell_factor = cell;
+    Detector d(o);
+    const auto want = d.DetectBruteForce(tracks);
+    size_t with_fast = 0;
+    for (const auto& c : want) with_fast += (c.a % 10 == 0) || (c.b % 10 == 0);
+    EXPECT_GT(with_fast, 0u);
+    ExpectSameConflicts(d.Detect(tracks), want, "fast");
+  }
+}
+
+TEST(DetectorTest, FarReachingHeadOnIsFoundWhateverTheGrid) {
+  // A 1400 m/s aircraft and a 250 m/s one, 1900 km apart on the equator, head-on: they meet after
+  // 1900 km / 1650 m/s = 1152 s, inside a 1200 s look-ahead (the other aircraft, <= 250 m/s, stay
+  // within the grid's 300 km reach). Straight ECEF lines this long leave the surface by hundreds of
+  // km, so only the exact path for far-reaching aircraft keeps the pair.
+  auto tracks = Traffic(8, 300, 2000e3, 0, 5, 0.3, 2);
+  TrackState fast, slow;
+  fast.id = "fast";
+  fast.party = "P0";
+  fast.lat_deg = 0;
+  fast.lon_deg = 0;
+  fast.alt_m = 15000;
+  fast.gs_mps = 1400;
+  fast.trk_deg = 90;
+  slow = fast;
+  slow.id = "slow";
+  slow.party = "P1";
+  slow.lon_deg = 1900e3 / 111319.5;
+  slow.gs_mps = 250;
+  slow.trk_deg = 270;
+  tracks.insert(tracks.begin() + 150, fast);
+  tracks.push_back(slow);
+  DetectorOptions o;
+  o.minima.lookahead_s = 1200;
+  for (double cell : {0.5, 1.0, 10.0}) {
+    o.grid.cell_factor = cell;
+    Detector d(o);
+    const auto got = d.Detect(tracks);
+    ExpectSameConflicts(got, d.DetectBruteForce(tracks), "far reaching");
+    bool found = false;
+    for (const auto& c : got) found |= c.a == 150 && c.b == tracks.size() - 1;
+    EXPECT_TRUE(found) << "cell factor " << cell;
+  }
 }
 
 TEST(DetectorTest, IncludeSamePartyAndOverridesEqualBruteForce) {
