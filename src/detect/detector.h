@@ -55,8 +55,8 @@ struct DetectorOptions {
   // Cell edge = cell_factor × (mean distance flown in the look-ahead + horizontal minimum);
   // altitude band height = band_factor × 2 × (vertical minimum − tolerance).
   struct GridTuning {
-    double cell_factor = 1.0;
-    double band_factor = 2.0;
+    double cell_factor = 1.5;
+    double band_factor = 3.0;
   } grid;
 };
 
