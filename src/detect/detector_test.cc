@@ -189,6 +189,17 @@ std::vector<TrackState> HeadOn(double alt_b_m = 10000) {
   return t;
 }
 
+TEST(DetectorTest, ReusedDetectorGivesTheSameResults) {
+  // Buffers are kept between calls; a large, a small and the large input again must not interfere.
+  const auto big = Traffic(31, 3000, 150e3, 47, 8);
+  const auto small = Traffic(32, 200, 50e3, -60, 170);
+  Detector d;
+  const auto first = d.Detect(big);
+  ASSERT_FALSE(first.empty());
+  ExpectSameConflicts(d.Detect(small), Detector().Detect(small), "small after big");
+  ExpectSameConflicts(d.Detect(big), first, "big again");
+}
+
 TEST(DetectorTest, HeadOnPairMatchesPlanarGeometry) {
   Detector d;
   DetectStats st;
@@ -230,6 +241,20 @@ TEST(DetectorTest, DefaultToleranceIgnoresQuantisedStandardSpacing) {
   DetectorOptions o;
   o.vertical_tolerance_m = 0;
   EXPECT_EQ(Detector(o).Detect(HeadOn(10000 + units::FeetToMeters(975))).size(), 1u);
+}
+
+TEST(DetectorTest, WellClearUsesZthrMinusTolerance) {
+  // Co-altitude head-on is a violation; 400 ft apart is one at tolerance 0 (<= 450 ft) but not with
+  // the default 100 ft tolerance (<= 350 ft).
+  DetectorOptions o;
+  o.model = Model::kWellClear;
+  const auto same = Detector(o).Detect(HeadOn());
+  ASSERT_EQ(same.size(), 1u);
+  // Closing at 400 m/s from 40 km: tau_mod = 35 s at r with r² - 14000 r - DTHR² = 0, r = 14105.4 m.
+  EXPECT_NEAR(same[0].t_in_s, (40000 - 14105.4) / 400, 0.05);
+  EXPECT_TRUE(Detector(o).Detect(HeadOn(10000 + units::FeetToMeters(400))).empty());
+  o.vertical_tolerance_m = 0;
+  EXPECT_EQ(Detector(o).Detect(HeadOn(10000 + units::FeetToMeters(400))).size(), 1u);
 }
 
 TEST(DetectorTest, PartyPairMinimaOverrideTheDefault) {
