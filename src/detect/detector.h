@@ -41,8 +41,9 @@ struct DetectorOptions {
   // (cylinder), |dz| <= ZTHR - vertical_tolerance_m (well clear). Default 100 ft: ADS-B/Mode C
   // altitudes come in 25 ft or 100 ft steps, so two aircraft at the standard 1000 ft spacing can
   // report 900–1100 ft apart; at 100 ft none of them is flagged, while any real bust of more than
-  // 100 ft is (docs/detection.md). 0 gives the pure cylinder. A positive tolerance is widened by
-  // 1 µm so that feet-coded altitudes exactly on the boundary are never decided by rounding.
+  // 100 ft is (docs/detection.md). 0 gives the pure cylinder. The tolerance is widened by 1 µm so
+  // that feet-coded altitudes exactly on the boundary (e.g. 1000 ft apart with tolerance 0) are
+  // never decided by the rounding of ft -> m.
   // REQUIRES: 0 <= tol < H (and < ZTHR).
   double vertical_tolerance_m = units::FeetToMeters(100);
   WellClearThresholds well_clear;
@@ -54,8 +55,8 @@ struct DetectorOptions {
   // Cell edge = cell_factor × (mean distance flown in the look-ahead + horizontal minimum);
   // altitude band height = band_factor × 2 × (vertical minimum − tolerance).
   struct GridTuning {
-    double cell_factor = 1.0;
-    double band_factor = 2.0;
+    double cell_factor = 1.5;
+    double band_factor = 3.0;
   } grid;
 };
 
@@ -116,6 +117,7 @@ class Detector {
   void Prepare(std::span<const TrackState> tracks, DetectStats* stats);
   bool Evaluate(size_t ka, size_t kb, Conflict* c) const;
   bool PartiesChecked(size_t ka, size_t kb) const;
+  void SortSpatially(double inv_cell);
   void Finish(std::chrono::steady_clock::time_point t0, std::vector<Conflict>* out, DetectStats* st,
               DetectStats* stats) const;
 
