@@ -314,6 +314,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
 
   void ConnectFailed(Source* s, const std::string& why) {
     ++s->stats.connect_failures;
+    s->stats.last_error = why;
     spdlog::warn("feeds: {}: cannot connect ({}); retrying in {:.2f} s", s->stats.name, why, s->backoff_s);
     ScheduleReconnect(s);
   }
@@ -347,6 +348,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     if (!s->stats.connected) return;
     s->stats.connected = false;
     ++s->stats.disconnects;
+    s->stats.last_error = why;
     s->stream->DiscardPartial();
     spdlog::warn("feeds: {}: disconnected ({}); reconnecting in {:.2f} s", s->stats.name, why, s->backoff_s);
     ScheduleReconnect(s);

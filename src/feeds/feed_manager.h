@@ -75,6 +75,7 @@ struct FeedStats {
   uint64_t updates = 0;          // on_track calls
   uint64_t distress_events = 0;  // on_distress calls
   uint64_t expired = 0;          // on_expired calls
+  std::string last_error;        // why the last connection attempt failed or ended; "" if none yet
 };
 
 struct FeedCallbacks {

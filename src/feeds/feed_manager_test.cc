@@ -129,6 +129,7 @@ TEST(FeedManagerTest, ReconnectsWhenTheServerClosesAndReopens) {
   // While nobody listens, connection attempts fail and are retried.
   ASSERT_TRUE(Eventually([&] { return manager.Stats()[0].connect_failures >= 2; }));
   EXPECT_FALSE(manager.Stats()[0].connected);
+  EXPECT_EQ(manager.Stats()[0].last_error, boost::system::error_code(asio::error::connection_refused).message());
 
   {  // Second session on the same port: a second aircraft arrives through the new connection.
     acceptor = std::make_unique<tcp::acceptor>(server_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
@@ -183,6 +184,44 @@ TEST(FeedManagerTest, DistressFromTheFeedReachesTheCallbackWithTheParty) {
            d[0].id == "48520a" && d[0].has_track;
   }));
   EXPECT_EQ(manager.Stats()[0].name, "receiver-1");
+}
+
+TEST(FeedManagerTest, StaleTracksExpireAndStatsArePublished) {
+  asio::io_context server_io;
+  tcp::acceptor acceptor(server_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  FeedManagerOptions options = FastOptions();
+  options.stale_after_s = 0.2;
+  options.expire_interval_s = 0.05;
+  options.stats_interval_s = 0.05;
+  std::mutex mutex;
+  std::vector<std::string> expired;
+  std::vector<FeedStats> last_stats;
+  FeedCallbacks cb;
+  cb.on_expired = [&](const TrackState& t) {
+    std::lock_guard lock(mutex);
+    expired.push_back(t.id);
+  };
+  cb.on_stats = [&](const std::vector<FeedStats>& s) {
+    std::lock_guard lock(mutex);
+    last_stats = s;
+  };
+  FeedManager manager(options, cb);
+  manager.AddFeed({"127.0.0.1", acceptor.local_endpoint().port(), "blue", nullptr, ""});
+  manager.StartThread();
+  tcp::socket s = Accept(server_io, acceptor);
+  asio::write(s, asio::buffer(Position("48520A") + Velocity("48520A")));
+  // Arrival times: the track goes stale 0.2 s after its position arrived, while the connection stays up.
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard lock(mutex);
+    return !expired.empty();
+  }));
+  manager.Stop();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(expired, std::vector<std::string>{"48520a"});
+  ASSERT_EQ(last_stats.size(), 1u);
+  EXPECT_EQ(last_stats[0].counters.messages, 2u);
+  EXPECT_EQ(manager.Stats()[0].expired, 1u);
+  EXPECT_EQ(manager.Stats()[0].usable_tracks, 0u);
 }
 
 TEST(FeedManagerTest, FileSourceReplaysTheSharedHourInTimeOrder) {
