@@ -130,6 +130,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     std::vector<char> buffer;
     double backoff_s = 0;
     bool attempted = false;
+    uint64_t generation = 0;  // bumped per connection, so a late handler of an old one is ignored
     SteadyClock::time_point last_rx;
     double latest_message_s = 0;  // the feed's clock, for expiry with message times
     double wall_at_latest_s = 0;
@@ -303,6 +304,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
                                 if (self->stopped_) return;
                                 if (ec2) return self->ConnectFailed(s, ec2.message());
                                 s->stats.connected = true;
+                                ++s->generation;
                                 ++s->stats.connects;
                                 s->backoff_s = self->options_.reconnect_initial_s;
                                 s->last_rx = SteadyClock::now();
@@ -331,9 +333,10 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
 
   void Read(Source* s) {
     s->socket->async_read_some(
-        asio::buffer(s->buffer), [self = shared_from_this(), s](const boost::system::error_code& ec, size_t n) {
+        asio::buffer(s->buffer),
+        [self = shared_from_this(), s, generation = s->generation](const boost::system::error_code& ec, size_t n) {
           std::lock_guard lock(self->mutex_);
-          if (self->stopped_) return;
+          if (self->stopped_ || generation != s->generation) return;
           if (n > 0) {
             s->last_rx = SteadyClock::now();
             s->stream->FeedBytes(std::string_view(s->buffer.data(), n), WallNowS());
