@@ -224,6 +224,32 @@ TEST(FeedManagerTest, StaleTracksExpireAndStatsArePublished) {
   EXPECT_EQ(manager.Stats()[0].usable_tracks, 0u);
 }
 
+TEST(FeedManagerTest, CallbacksMayReadStatsAndStopTheManager) {
+  asio::io_context server_io;
+  tcp::acceptor acceptor(server_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  FeedManager* self = nullptr;
+  std::atomic<int> calls{0};
+  std::atomic<uint64_t> messages_seen{0};
+  FeedCallbacks cb;
+  cb.on_track = [&](const TrackState&) {
+    ++calls;
+    messages_seen = self->Stats()[0].counters.messages;  // no deadlock: callbacks run without our lock
+    self->Stop();                                        // and may stop the manager
+  };
+  auto manager = std::make_unique<FeedManager>(FastOptions(), cb);
+  self = manager.get();
+  manager->AddFeed({"127.0.0.1", acceptor.local_endpoint().port(), "blue", nullptr, ""});
+  manager->StartThread();
+  tcp::socket s = Accept(server_io, acceptor);
+  // Two usable updates in one write: the second is never delivered, the manager was stopped by the first.
+  asio::write(s, asio::buffer(Position("48520A") + Velocity("48520A") + Position("48520A")));
+  ASSERT_TRUE(Eventually([&] { return calls.load() > 0; }));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_GE(messages_seen.load(), 2u);  // at least the position and velocity that made the update
+  manager.reset();  // joins the io thread
+}
+
 TEST(FeedManagerTest, FileSourceReplaysTheSharedHourInTimeOrder) {
   Seen seen;
   FeedManager manager(FastOptions(), seen.Callbacks());
