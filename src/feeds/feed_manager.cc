@@ -232,8 +232,10 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     }
     expire_timer_ = std::make_unique<asio::steady_timer>(*strand_);
     stats_timer_ = std::make_unique<asio::steady_timer>(*strand_);
-    ArmExpireTimer();
-    ArmStatsTimer();
+    asio::post(*strand_, [self = shared_from_this()] {
+      self->ArmExpireTimer();
+      self->ArmStatsTimer();
+    });
   }
 
   void StartThread() {

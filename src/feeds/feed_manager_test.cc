@@ -265,6 +265,19 @@ TEST(FeedManagerTest, FileSourceReplaysTheSharedHourInTimeOrder) {
   EXPECT_EQ(seen.Ids().size(), 116u);
 }
 
+TEST(FeedManagerTest, RunsOnTheCallersIoContextAndStopLetsItFinish) {
+  Seen seen;
+  FeedManager manager(FastOptions(), seen.Callbacks());
+  ASSERT_TRUE(manager.AddFile(DECONFLICT_TEST_DATA "/traffic/switzerland_20180801_1200-1300Z.sbs.gz", {}, 0).ok());
+  asio::io_context io;
+  manager.Start(io);
+  std::thread runner([&] { io.run(); });
+  EXPECT_TRUE(seen.WaitFor(20s, [](auto& t, auto&) { return t.size() == 9750; }));
+  manager.Stop();   // cancels the expiry timer: the io_context runs out of work
+  runner.join();    // and run() returns
+  EXPECT_EQ(manager.Stats()[0].updates, 9750u);
+}
+
 TEST(FeedManagerTest, FileSourcePacesByMessageTime) {
   const auto path = std::filesystem::temp_directory_path() / "deconflict_feeds_paced.sbs";
   {
