@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <s2/s1angle.h>
 #include <s2/s2edge_crosser.h>
+#include <s2/s2edge_crossings.h>
 #include <s2/s2edge_distances.h>
 #include <s2/s2error.h>
 #include <s2/s2latlng.h>
@@ -26,6 +27,35 @@ Status CheckLatLng(const LatLng& ll, const std::string& field) {
     return Status::Invalid(fmt::format("{}.lat = {} is out of range [-90, 90]", field, ll.lat_deg));
   if (ll.lng_deg < -180 || ll.lng_deg > 180)
     return Status::Invalid(fmt::format("{}.lng = {} is out of range [-180, 180]", field, ll.lng_deg));
+  return Status::Ok();
+}
+
+// Up to this many vertices a loop is validated by checking every pair of edges (cheap for the small
+// outlines of operations); above it s2geometry's indexed S2Loop::FindValidationError is used.
+constexpr size_t kBruteForceValidationVertices = 48;
+
+// A simple closed loop: no antipodal adjacent vertices (undefined edge), no vertex used twice, no two
+// non-adjacent edges crossing. Uses s2geometry's exact crossing predicate.
+Status CheckSimpleLoop(const std::vector<S2Point>& v, const std::string& field) {
+  const size_t n = v.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (v[i] == -v[(i + 1) % n])
+      return Status::Invalid(fmt::format("{}: vertices {} and {} are antipodal (the edge is undefined)", field, i,
+                                         (i + 1) % n));
+    for (size_t j = i + 1; j < n; ++j) {
+      if (v[i] == v[j])
+        return Status::Invalid(fmt::format("{}: the outline is self-intersecting (vertex {} repeats vertex {})", field,
+                                           j, i));
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 2; j < n; ++j) {
+      if (i == 0 && j == n - 1) continue;  // adjacent through the closing edge
+      if (S2::CrossingSign(v[i], v[(i + 1) % n], v[j], v[(j + 1) % n]) > 0)
+        return Status::Invalid(
+            fmt::format("{}: the outline is self-intersecting (edge {} crosses edge {})", field, i, j));
+    }
+  }
   return Status::Ok();
 }
 
@@ -114,9 +144,13 @@ Result<Footprint> Footprint::Polygon(const std::vector<LatLng>& input, const Geo
     if (pts[i] == pts[next])
       return Status::Invalid(fmt::format("{}.vertices[{}] repeats vertices[{}] (zero-length edge)", field, next, i));
   }
+  if (pts.size() <= kBruteForceValidationVertices) {
+    Status simple = CheckSimpleLoop(pts, field);
+    if (!simple.ok()) return simple;
+  }
   S2Loop loop(pts, S2Debug::DISABLE);
   S2Error error;
-  if (loop.FindValidationError(&error)) {
+  if (pts.size() > kBruteForceValidationVertices && loop.FindValidationError(&error)) {
     std::string what = error.text();
     if (error.code() == S2Error::LOOP_SELF_INTERSECTION) {
       return Status::Invalid(fmt::format("{}: the outline is self-intersecting ({})", field, what));

@@ -11,7 +11,7 @@ namespace deconflict::plan {
 namespace {
 
 constexpr int kLevels[] = {13, 10, 7, 4, 1};
-constexpr double kRungSeconds[] = {3600.0, 86400.0, 0.0};  // 0: a single "any time" bucket
+constexpr double kRungSeconds[] = {60.0, 600.0, 3600.0, 86400.0, 0.0};  // 0: a single "any time" bucket
 constexpr size_t kMaxKeysPerQueryRung = 8192;                // beyond this, scan instead
 
 uint64_t Mix(uint64_t x) {  // splitmix64 finaliser (Steele, Lea, Flood 2014)
@@ -79,18 +79,20 @@ void VolumeIndex::Insert(uint64_t handle, const S2Cap& cap, double t0_s, double 
   } else {
     slot_id = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
+    hot_.emplace_back();
   }
+  Hot& h = hot_[slot_id];
+  h.t0 = t0_s;
+  h.t1 = t1_s;
+  h.lo = alt_lo_m;
+  h.hi = alt_hi_m;
+  h.center = cap.center();
+  h.radius = cap.GetRadius().radians();
+  h.live = true;
   Slot& s = slots_[slot_id];
   s.handle = handle;
-  s.t0 = t0_s;
-  s.t1 = t1_s;
-  s.lo = alt_lo_m;
-  s.hi = alt_hi_m;
-  s.center = cap.center();
-  s.radius = cap.GetRadius().radians();
   s.level_idx = static_cast<uint8_t>(level_idx);
   s.rung = static_cast<uint8_t>(rung);
-  s.live = true;
   s.keys.clear();
   for (S2CellId c : cells) {
     for (int64_t b = b0; b <= b1; ++b) {
@@ -125,7 +127,7 @@ bool VolumeIndex::Remove(uint64_t handle) {
   --count_[s.level_idx][s.rung];
   s.keys.clear();
   s.keys.shrink_to_fit();
-  s.live = false;
+  hot_[slot_id].live = false;
   free_slots_.push_back(slot_id);
   slot_of_.erase(it);
   return true;
@@ -138,7 +140,7 @@ void VolumeIndex::Find(const Query& q, std::vector<uint64_t>* out) const {
   const double qr = q.cap.GetRadius().radians();
   std::vector<uint32_t> found;
   auto consider = [&](uint32_t slot_id) {
-    const Slot& s = slots_[slot_id];
+    const Hot& s = hot_[slot_id];
     if (!s.live) return;
     if (s.t1 < q.t0_s || s.t0 > q.t1_s) return;
     if (s.hi + q.pad_vertical_m < q.alt_lo_m || s.lo - q.pad_vertical_m > q.alt_hi_m) return;
@@ -189,7 +191,7 @@ VolumeIndex::Stats VolumeIndex::GetStats() const {
   st.volumes = slot_of_.size();
   st.keys = postings_.size();
   size_t bytes = sizeof(*this);
-  bytes += slots_.capacity() * sizeof(Slot) + free_slots_.capacity() * sizeof(uint32_t);
+  bytes += slots_.capacity() * sizeof(Slot) + hot_.capacity() * sizeof(Hot) + free_slots_.capacity() * sizeof(uint32_t);
   for (const Slot& s : slots_) bytes += s.keys.capacity() * sizeof(uint64_t);
   // unordered_map nodes: key + value + next pointer + cached hash, plus the bucket array.
   bytes += slot_of_.size() * (sizeof(uint64_t) + sizeof(uint32_t) + 2 * sizeof(void*)) +

@@ -2,8 +2,9 @@
 //
 // Each volume is filed under the cells of one S2 level (the finest of 13, 10, 7, 4, 1 whose
 // fixed-level covering of the volume's bounding cap has at most kMaxCellsPerVolume cells; level 13
-// cells are ~1 km wide, as in the InterUSS DSS) times the time buckets of one size (1 h, then 1 day,
-// at most kMaxBucketsPerVolume of them; longer volumes go to a single "any time" bucket).
+// cells are ~1 km wide, as in the InterUSS DSS) times the time buckets of one size (the shortest of
+// 1 min, 10 min, 1 h, 1 day that needs at most kMaxBucketsPerVolume of them; longer volumes go to a
+// single "any time" bucket).
 // A query computes, for every (level, bucket size) that holds volumes, the cells of its own padded
 // cap at that level and its buckets, and returns every volume filed under one of them whose
 // altitude band and time window also come within the padding. The answer is a superset of the
@@ -54,18 +55,22 @@ class VolumeIndex {
   Stats GetStats() const;
 
  private:
-  struct Slot {
-    uint64_t handle = 0;
+  // What the query filter reads for every candidate, kept apart from the rest for the cache.
+  struct Hot {
     double t0 = 0, t1 = 0, lo = 0, hi = 0;
     S2Point center;     // bounding cap, for a cheap distance filter
     double radius = 0;  // radians
-    std::vector<uint64_t> keys;  // where it is filed, for removal
-    uint8_t level_idx = 0, rung = 0;
     bool live = false;
   };
+  struct Slot {
+    uint64_t handle = 0;
+    std::vector<uint64_t> keys;  // where it is filed, for removal
+    uint8_t level_idx = 0, rung = 0;
+  };
   static constexpr int kNumLevels = 5;
-  static constexpr int kNumRungs = 3;  // 1 h, 1 day, any time
+  static constexpr int kNumRungs = 5;  // 1 min, 10 min, 1 h, 1 day, any time
 
+  std::vector<Hot> hot_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   std::unordered_map<uint64_t, uint32_t> slot_of_;
