@@ -7,6 +7,7 @@
 // filter, then the closed-form models of separation.h on survivors). See docs/detection.md.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -40,8 +41,9 @@ struct DetectorOptions {
   // (cylinder), |dz| <= ZTHR - vertical_tolerance_m (well clear). Default 100 ft: ADS-B/Mode C
   // altitudes come in 25 ft or 100 ft steps, so two aircraft at the standard 1000 ft spacing can
   // report 900–1100 ft apart; at 100 ft none of them is flagged, while any real bust of more than
-  // 100 ft is (docs/detection.md). 0 gives the pure cylinder. A positive tolerance is widened by
-  // 1 µm so that feet-coded altitudes exactly on the boundary are never decided by rounding.
+  // 100 ft is (docs/detection.md). 0 gives the pure cylinder. The tolerance is widened by 1 µm so
+  // that feet-coded altitudes exactly on the boundary (e.g. 1000 ft apart with tolerance 0) are
+  // never decided by the rounding of ft -> m.
   // REQUIRES: 0 <= tol < H (and < ZTHR).
   double vertical_tolerance_m = units::FeetToMeters(100);
   WellClearThresholds well_clear;
@@ -58,7 +60,9 @@ struct DetectorOptions {
   } grid;
 };
 
-// OK, or an error naming the bad field (minima > 0, 0 <= tolerance < H and < ZTHR, finite values).
+// OK, or an error naming the bad field: horizontal minimum and DTHR in (0, 200 km], vertical
+// minimum > 0, look-ahead in (0, 3600 s], TTHR in [0, 120 s], TCOA >= 0, 0 <= tolerance < H and
+// < ZTHR, all finite.
 Status ValidateOptions(const DetectorOptions& options);
 
 // One pair in conflict. a < b are indices into the span given to Detect().
@@ -112,6 +116,9 @@ class Detector {
   struct Impl;
   void Prepare(std::span<const TrackState> tracks, DetectStats* stats);
   bool Evaluate(size_t ka, size_t kb, Conflict* c) const;
+  bool PartiesChecked(size_t ka, size_t kb) const;
+  void Finish(std::chrono::steady_clock::time_point t0, std::vector<Conflict>* out, DetectStats* st,
+              DetectStats* stats) const;
 
   DetectorOptions options_;
   bool options_valid_ = false;

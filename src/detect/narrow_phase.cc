@@ -12,33 +12,29 @@ void SoaBlock::Resize(size_t n) {
 
 namespace {
 
+struct Row {
+  double e, n, ve, vn, alt, vs, speed, party, lo0, lo1, lo2, lo3;
+};
+
 template <bool kDedup>
 __attribute__((target_clones("avx2", "default"))) void FilterKernel(
-    const FilterParams& p, double pxi, double pyi, double pzi, double uxi, double uyi, double uzi, double vxi,
-    double vyi, double vzi, double alti, double vsi, double partyi, double lo0i, double lo1i, double lo2i,
-    double lo3i, const double* __restrict px, const double* __restrict py, const double* __restrict pz,
-    const double* __restrict ux, const double* __restrict uy, const double* __restrict uz,
-    const double* __restrict vx, const double* __restrict vy, const double* __restrict vz,
-    const double* __restrict alt, const double* __restrict vs, const double* __restrict party,
+    const FilterParams& p, const Row& r, const double* __restrict e, const double* __restrict nn,
+    const double* __restrict ve, const double* __restrict vn, const double* __restrict alt,
+    const double* __restrict vs, const double* __restrict speed, const double* __restrict party,
     const double* __restrict lo0, const double* __restrict lo1, const double* __restrict lo2,
     const double* __restrict lo3, const double* key, size_t n, int64_t* __restrict hit) {
-  const double d2 = p.d2, c2 = p.c2, T = p.t, h = p.h, tcoa = p.tcoa;
+  const double r2 = p.r2, c2 = p.c2, T = p.t, h = p.h, tcoa = p.tcoa;
   const bool same = p.same_party;
   const double k0 = kDedup ? key[0] : 0, k1 = kDedup ? key[1] : 0, k2 = kDedup ? key[2] : 0,
                k3 = kDedup ? key[3] : 0;
+  const double ei = r.e, ni = r.n, vei = r.ve, vni = r.vn, alti = r.alt, vsi = r.vs, spi = r.speed,
+               partyi = r.party, lo0i = r.lo0, lo1i = r.lo1, lo2i = r.lo2, lo3i = r.lo3;
   for (size_t j = 0; j < n; ++j) {
-    const double sx = px[j] - pxi, sy = py[j] - pyi, sz = pz[j] - pzi;
-    const double wx = vx[j] - vxi, wy = vy[j] - vyi, wz = vz[j] - vzi;
-    const double mx = ux[j] + uxi, my = uy[j] + uyi, mz = uz[j] + uzi;
-    const double k = mx * mx + my * my + mz * mz;
-    const double sm = sx * mx + sy * my + sz * mz;
-    const double wm = wx * mx + wy * my + wz * mz;
-    const double ss = sx * sx + sy * sy + sz * sz;
-    const double sw = sx * wx + sy * wy + sz * wz;
-    const double ww = wx * wx + wy * wy + wz * wz;
-    const double A = k * ww - wm * wm;
-    const double B = k * sw - sm * wm;
-    const double C = k * ss - sm * sm - k * d2 - c2 * A;
+    const double sx = e[j] - ei, sy = nn[j] - ni, wx = ve[j] - vei, wy = vn[j] - vni;
+    const double A = wx * wx + wy * wy;
+    const double B = sx * wx + sy * wy;
+    const double sp = speed[j] + spi;
+    const double C = sx * sx + sy * sy - r2 - c2 * sp * sp;
     const double fT = C + T * (2 * B + A * T);
     const bool hz = (C < 0) | ((B < 0) & ((fT < 0) | ((-B < A * T) & (B * B > A * C))));
     const double dz = alt[j] - alti, dvz = vs[j] - vsi, dzT = dz + dvz * T;
@@ -47,9 +43,10 @@ __attribute__((target_clones("avx2", "default"))) void FilterKernel(
     const bool pt = same | (party[j] != partyi);
     bool ok = hz & vt & pt;
     if constexpr (kDedup) {
-      const bool dd = (std::fmax(lo0[j], lo0i) == k0) & (std::fmax(lo1[j], lo1i) == k1) &
-                      (std::fmax(lo2[j], lo2i) == k2) & (std::fmax(lo3[j], lo3i) == k3);
-      ok = ok & dd;
+      // max(lo_i, lo_j) == key, with plain compares (fmax does not vectorise without fast-math).
+      const double m0 = lo0[j] > lo0i ? lo0[j] : lo0i, m1 = lo1[j] > lo1i ? lo1[j] : lo1i;
+      const double m2 = lo2[j] > lo2i ? lo2[j] : lo2i, m3 = lo3[j] > lo3i ? lo3[j] : lo3i;
+      ok = ok & (m0 == k0) & (m1 == k1) & (m2 == k2) & (m3 == k3);
     }
     hit[j] = ok;
   }
@@ -57,21 +54,19 @@ __attribute__((target_clones("avx2", "default"))) void FilterKernel(
 
 }  // namespace
 
-void FilterRow(const FilterParams& p, const SoaBlock& row, size_t i, const SoaBlock& col, size_t j0, size_t j1,
-               const double* key, int64_t* hit) {
-  auto r = [&](int f) { return row.field(f)[i]; };
-  auto c = [&](int f) { return col.field(f) + j0; };
+void FilterRow(const FilterParams& p, const SoaBlock& b, size_t i, size_t j0, size_t j1, const double* key,
+               int64_t* hit) {
+  auto at = [&](int f) { return b.field(f)[i]; };
+  const Row r{at(kE), at(kN), at(kVe), at(kVn), at(kAlt), at(kVs), at(kSpeed), at(kParty),
+              at(kLo0), at(kLo1), at(kLo2), at(kLo3)};
+  auto c = [&](int f) { return b.field(f) + j0; };
   const size_t n = j1 - j0;
   if (key) {
-    FilterKernel<true>(p, r(kPx), r(kPy), r(kPz), r(kUx), r(kUy), r(kUz), r(kVx), r(kVy), r(kVz), r(kAlt), r(kVs),
-                       r(kParty), r(kLo0), r(kLo1), r(kLo2), r(kLo3), c(kPx), c(kPy), c(kPz), c(kUx), c(kUy),
-                       c(kUz), c(kVx), c(kVy), c(kVz), c(kAlt), c(kVs), c(kParty), c(kLo0), c(kLo1), c(kLo2),
-                       c(kLo3), key, n, hit);
+    FilterKernel<true>(p, r, c(kE), c(kN), c(kVe), c(kVn), c(kAlt), c(kVs), c(kSpeed), c(kParty), c(kLo0),
+                       c(kLo1), c(kLo2), c(kLo3), key, n, hit);
   } else {
-    FilterKernel<false>(p, r(kPx), r(kPy), r(kPz), r(kUx), r(kUy), r(kUz), r(kVx), r(kVy), r(kVz), r(kAlt),
-                        r(kVs), r(kParty), 0, 0, 0, 0, c(kPx), c(kPy), c(kPz), c(kUx), c(kUy), c(kUz), c(kVx),
-                        c(kVy), c(kVz), c(kAlt), c(kVs), c(kParty), c(kLo0), c(kLo1), c(kLo2), c(kLo3), nullptr,
-                        n, hit);
+    FilterKernel<false>(p, r, c(kE), c(kN), c(kVe), c(kVn), c(kAlt), c(kVs), c(kSpeed), c(kParty), c(kLo0),
+                        c(kLo1), c(kLo2), c(kLo3), nullptr, n, hit);
   }
 }
 
