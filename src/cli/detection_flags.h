@@ -12,7 +12,8 @@
 
 namespace deconflict::cli {
 
-struct DetectionFlags {
+class DetectionFlags {
+ public:
   std::string file;
   std::string input_format = "auto";
   std::string horizontal = "5nm";
@@ -38,6 +39,10 @@ struct DetectionFlags {
   // Reads the input file; prints skipped-line and ignored-command notes to stderr.
   // On error prints "deconflict <command>: <message>" and returns the exit code in *exit_code.
   bool Read(const char* command, io::ReadResult* result, int* exit_code) const;
+
+ private:
+  // .sbs / .sbs.gz through feeds::ReadSbsFile.
+  bool ReadSbs(const char* command, io::ReadResult* result, int* exit_code) const;
 };
 
 // Human-readable one-line description of the detection settings, e.g.

@@ -23,8 +23,9 @@ Result<InputFormat> ParseInputFormat(std::string_view name) {
   if (n == "traffic" || n == "json") return InputFormat::kTraffic;
   if (n == "scn" || n == "bluesky") return InputFormat::kBlueSky;
   if (n == "daa" || n == "daidalus") return InputFormat::kDaidalus;
+  if (n == "sbs") return InputFormat::kSbs;
   return Status::Invalid("unknown input format \"" + std::string(name) +
-                         "\" (expected auto, csv, jsonl, traffic, scn or daa)");
+                         "\" (expected auto, csv, jsonl, traffic, scn, daa or sbs)");
 }
 
 const char* InputFormatName(InputFormat format) {
@@ -35,6 +36,7 @@ const char* InputFormatName(InputFormat format) {
     case InputFormat::kTraffic: return "traffic";
     case InputFormat::kBlueSky: return "scn";
     case InputFormat::kDaidalus: return "daa";
+    case InputFormat::kSbs: return "sbs";
   }
   return "unknown";
 }
@@ -47,8 +49,9 @@ Result<InputFormat> FormatFromPath(std::string_view path) {
   if (EndsWith(p, ".json")) return InputFormat::kTraffic;
   if (EndsWith(p, ".scn")) return InputFormat::kBlueSky;
   if (EndsWith(p, ".daa")) return InputFormat::kDaidalus;
+  if (EndsWith(p, ".sbs")) return InputFormat::kSbs;
   return Status::Invalid("cannot tell the input format of \"" + std::string(path) +
-                         "\" from its extension (.csv, .jsonl, .json, .scn, .daa, optionally .gz); "
+                         "\" from its extension (.csv, .jsonl, .json, .scn, .daa, .sbs, optionally .gz); "
                          "use --input-format");
 }
 
@@ -86,6 +89,8 @@ Result<ReadResult> ParseStates(std::string_view text, std::string_view source, I
     case InputFormat::kDaidalus: s = internal::ParseDaidalus(text, errors, &result); break;
     case InputFormat::kAuto:
       return Status::Invalid(std::string(source) + ": ParseStates needs a concrete format, not auto");
+    case InputFormat::kSbs:
+      return Status::Invalid(std::string(source) + ": SBS files are read by feeds::ReadSbsFile (src/feeds)");
   }
   if (!s.ok()) return s;
   return result;

@@ -23,13 +23,15 @@ enum class InputFormat {
   kTraffic,    // .json / .json.gz: the `traffic` library's JSON array of trajectory points (ft, kt, ft/min)
   kBlueSky,    // .scn: BlueSky scenario (CRE, ZONER, ZONEDH, DTLOOK)
   kDaidalus,   // .daa: DAIDALUS encounter file (header line, units line, first aircraft is ownship)
+  kSbs,        // .sbs: SBS-1/BaseStation lines. Parsed by feeds::ReadSbsFile (src/feeds), not here: the
+               // commands route it there; ParseStates/ReadStates return an error naming that reader.
 };
 
-// "csv", "jsonl", "traffic", "scn", "daa" (case-insensitive); "auto" gives kAuto.
+// "csv", "jsonl", "traffic", "scn", "daa", "sbs" (case-insensitive); "auto" gives kAuto.
 Result<InputFormat> ParseInputFormat(std::string_view name);
 const char* InputFormatName(InputFormat format);
 
-// By extension, ignoring a trailing ".gz": .csv, .jsonl/.ndjson, .json, .scn, .daa.
+// By extension, ignoring a trailing ".gz": .csv, .jsonl/.ndjson, .json, .scn, .daa, .sbs.
 // Unknown extensions are an error that lists the accepted ones.
 Result<InputFormat> FormatFromPath(std::string_view path);
 

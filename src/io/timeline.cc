@@ -81,6 +81,7 @@ void Timeline::SnapshotAt(double t, std::vector<TrackState>* out) {
     if (options_.drop_on_ground && s.on_ground) continue;
     if (t - s.time_s > options_.stale_s) continue;
     out->push_back(DeadReckon(s, t));
+    if (!options_.extrapolate_altitude) out->back().alt_m = s.alt_m;
   }
 }
 

@@ -27,6 +27,12 @@ struct TimelineOptions {
   double stale_s = std::numeric_limits<double>::infinity();
   // Reports with on_ground take the aircraft out of snapshots until it reports airborne again.
   bool drop_on_ground = true;
+  // false (default): a snapshot holds each aircraft's last reported altitude and moves it horizontally
+  // only; its vertical rate is kept for the detector's prediction. Reported vertical rates are noisy in
+  // level flight (on the real Switzerland day NAX3YL reports +576 ft/min at a steady FL370), so moving
+  // altitudes by them for a few seconds between reports invents vertical busts that no report shows;
+  // a real bust shows in the next reported altitude. true: altitude += vs * dt as well.
+  bool extrapolate_altitude = false;
 };
 
 // Not thread-safe. Snapshot times must not decrease.
@@ -44,7 +50,8 @@ class Timeline {
   std::size_t aircraft() const;  // distinct ids in the input
 
   // Applies every report with time_s <= t not yet applied, then writes into *out the airborne aircraft
-  // heard within stale_s, dead-reckoned to t, in order of first appearance. REQUIRES: t >= previous t.
+  // heard within stale_s, dead-reckoned to t (see extrapolate_altitude), in order of first appearance.
+  // REQUIRES: t >= previous t.
   void SnapshotAt(double t, std::vector<TrackState>* out);
 
  private:

@@ -70,6 +70,21 @@ TEST(Timeline, DropsStaleAndOnGroundAircraft) {
   EXPECT_EQ(snap[0].id, "B");
 }
 
+TEST(Timeline, HoldsTheReportedAltitudeUnlessAskedToExtrapolate) {
+  std::vector<TrackState> one = {State("A", 0, 47.0, 8.0, 200, 0, 3.0)};  // climbing 3 m/s
+  std::vector<TrackState> snap;
+  Timeline held(one);
+  held.SnapshotAt(10, &snap);
+  ASSERT_EQ(snap.size(), 1u);
+  EXPECT_DOUBLE_EQ(snap[0].alt_m, 10000);
+  EXPECT_DOUBLE_EQ(snap[0].vs_mps, 3.0);  // still there for the detector's prediction
+  TimelineOptions o;
+  o.extrapolate_altitude = true;
+  Timeline moved(one, o);
+  moved.SnapshotAt(10, &snap);
+  EXPECT_DOUBLE_EQ(snap[0].alt_m, 10030);
+}
+
 TEST(Timeline, AirborneReportAfterGroundBringsTheAircraftBack) {
   TrackState g = State("A", 0, 47.0, 8.0, 5);
   g.on_ground = true;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "io/text_fields.h"
@@ -75,7 +76,15 @@ nlohmann::json EventJson(const ReplayEvent& r) {
 }  // namespace
 
 void WriteConflicts(std::ostream& out, OutputFormat format, std::span<const TrackState> tracks,
-                    const std::vector<detect::Conflict>& conflicts, const detect::AlertingOptions& alerting) {
+                    const std::vector<detect::Conflict>& unordered, const detect::AlertingOptions& alerting) {
+  // Stable output whatever the input order: id1 < id2 in each row, rows sorted by (id1, id2).
+  std::vector<detect::Conflict> conflicts = unordered;
+  for (auto& c : conflicts)
+    if (tracks[c.b].id < tracks[c.a].id) std::swap(c.a, c.b);
+  std::sort(conflicts.begin(), conflicts.end(), [&](const detect::Conflict& x, const detect::Conflict& y) {
+    if (tracks[x.a].id != tracks[y.a].id) return tracks[x.a].id < tracks[y.a].id;
+    return tracks[x.b].id < tracks[y.b].id;
+  });
   switch (format) {
     case OutputFormat::kCsv:
       out << kConflictColumns << '\n';

@@ -30,7 +30,8 @@ Result<OutputFormat> ParseOutputFormat(std::string_view name);
 detect::AlertLevel LevelOf(const detect::Conflict& c, const detect::AlertingOptions& alerting);
 
 // Conflict columns: id1,id2,party1,party2,t_in_s,t_out_s,t_cpa_s,d_cpa_m,dz_cpa_m,h_dist_m,v_dist_m,los,level
-// One row per unordered pair; id1/party1 is tracks[c.a]. REQUIRES: conflict indices valid in `tracks`.
+// One row per unordered pair, id1 < id2 (byte order), rows sorted by (id1, id2) so that the output does not
+// depend on the input order. REQUIRES: conflict indices valid in `tracks`.
 inline constexpr std::string_view kConflictColumns =
     "id1,id2,party1,party2,t_in_s,t_out_s,t_cpa_s,d_cpa_m,dz_cpa_m,h_dist_m,v_dist_m,los,level";
 void WriteConflicts(std::ostream& out, OutputFormat format, std::span<const TrackState> tracks,
