@@ -55,7 +55,13 @@ class AlertTracker {
   explicit AlertTracker(AlertingOptions options = {});
 
   // One time step: `conflicts` are Detect(tracks) (indices into `tracks`). Pairs are matched across
-  // steps by their ids. Returns the events of this step (begin, level change, end), ordered by pair.
+  // steps by their ids. A conflict's level: warning when los or t_in <= warning look-ahead, caution
+  // when t_in <= caution look-ahead, else none. A higher level is raised at once; a lower one (or
+  // none: the conflict is gone) replaces it only after it has been seen for hysteresis_s and the
+  // current level has been held for persistence_s; the alert then steps down to the highest level
+  // seen during that time, or ends. Open pairs not in `conflicts` still update their minimum
+  // separation from `tracks` (when both ids are present). Returns the events of this step (begin,
+  // level change, end), ordered by pair. REQUIRES: time_s not before the previous call.
   std::vector<AlertEvent> Update(double time_s, std::span<const TrackState> tracks,
                                  const std::vector<Conflict>& conflicts);
 
@@ -65,6 +71,9 @@ class AlertTracker {
   size_t open_alerts() const { return open_.size(); }
 
  private:
+  AlertLevel LevelOf(const Conflict& c) const;
+  static void Record(const Conflict& c, AlertEvent* e);
+
   struct Open {
     AlertEvent last;          // ids, parties, latest conflict data, minima, level
     double level_since_s = 0;   // when the current level was raised

@@ -7,6 +7,7 @@
 // filter, then the closed-form models of separation.h on survivors). See docs/detection.md.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -16,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/status.h"
 #include "core/track.h"
 #include "detect/separation.h"
 
@@ -39,14 +41,29 @@ struct DetectorOptions {
   // (cylinder), |dz| <= ZTHR - vertical_tolerance_m (well clear). Default 100 ft: ADS-B/Mode C
   // altitudes come in 25 ft or 100 ft steps, so two aircraft at the standard 1000 ft spacing can
   // report 900–1100 ft apart; at 100 ft none of them is flagged, while any real bust of more than
-  // 100 ft is (docs/detection.md). 0 gives the pure cylinder. REQUIRES: 0 <= tol < H (and < ZTHR).
+  // 100 ft is (docs/detection.md). 0 gives the pure cylinder. The tolerance is widened by 1 µm so
+  // that feet-coded altitudes exactly on the boundary (e.g. 1000 ft apart with tolerance 0) are
+  // never decided by the rounding of ft -> m.
+  // REQUIRES: 0 <= tol < H (and < ZTHR).
   double vertical_tolerance_m = units::FeetToMeters(100);
   WellClearThresholds well_clear;
   bool include_same_party = false;  // also check pairs of the same (non-empty) party
   // Minima for specific pairs of parties (the agreement between them), used instead of `minima`.
   // Keys from MakePartyPair. Only for the cylinder model.
   std::map<PartyPair, SeparationMinima> party_minima;
+  // Broad-phase grid tuning. Performance only: results are the same for any positive values.
+  // Cell edge = cell_factor × (mean distance flown in the look-ahead + horizontal minimum);
+  // altitude band height = band_factor × 2 × (vertical minimum − tolerance).
+  struct GridTuning {
+    double cell_factor = 1.0;
+    double band_factor = 2.0;
+  } grid;
 };
+
+// OK, or an error naming the bad field: horizontal minimum and DTHR in (0, 200 km], vertical
+// minimum > 0, look-ahead in (0, 3600 s], TTHR in [0, 120 s], TCOA >= 0, 0 <= tolerance < H and
+// < ZTHR, all finite.
+Status ValidateOptions(const DetectorOptions& options);
 
 // One pair in conflict. a < b are indices into the span given to Detect().
 struct Conflict {
@@ -65,7 +82,9 @@ struct DetectStats {
   size_t aircraft = 0;         // airborne, valid tracks considered
   size_t on_ground = 0;        // left out: on_ground
   size_t invalid = 0;          // left out: non-finite field, |lat| > 90, gs < 0
-  size_t candidate_pairs = 0;  // pairs that reached the narrow phase (after the broad phase)
+  size_t candidate_pairs = 0;  // pair checks done by the narrow-phase filter (pairs sharing a grid cell)
+  size_t filtered_pairs = 0;   // pairs that passed the filter and were computed exactly
+  size_t grid_entries = 0;     // (cell, aircraft) entries of the broad-phase grid
   size_t conflicts = 0;
   double detect_ms = 0;        // wall time of Detect(), milliseconds
   size_t state_bytes = 0;      // bytes held by the detector's reusable buffers after the call
@@ -95,7 +114,15 @@ class Detector {
 
  private:
   struct Impl;
+  void Prepare(std::span<const TrackState> tracks, DetectStats* stats);
+  bool Evaluate(size_t ka, size_t kb, Conflict* c) const;
+  bool PartiesChecked(size_t ka, size_t kb) const;
+  void SortSpatially(double inv_cell);
+  void Finish(std::chrono::steady_clock::time_point t0, std::vector<Conflict>* out, DetectStats* st,
+              DetectStats* stats) const;
+
   DetectorOptions options_;
+  bool options_valid_ = false;
   std::unique_ptr<Impl> impl_;
 };
 
