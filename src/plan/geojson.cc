@@ -71,6 +71,7 @@ std::string ToGeoJson(const std::vector<Operation>& operations, const std::vecto
       props["zone_kind"] = ZoneKindName(z.kind);
       props["binds"] = z.binds_all_others ? json("all") : json(z.binds);
       if (z.notification_lead_s) props["notification_lead_s"] = *z.notification_lead_s;
+      if (z.notified_at_s > 0) props["notified_at"] = FormatIsoTime(z.notified_at_s);
       json geom = Geometry(z.volumes[i], &props);
       features.push_back({{"type", "Feature"}, {"geometry", geom}, {"properties", props}});
     }
@@ -210,6 +211,11 @@ Result<PlanDocument> ParseGeoJson(const Ctx& ctx, const YAML::Node& root) {
           auto lead = Number(ctx, props["notification_lead_s"], pf + ".notification_lead_s");
           if (!lead.ok()) return lead.status();
           z.notification_lead_s = *lead;
+        }
+        if (props["notified_at"].IsDefined()) {
+          auto at = Time(ctx, props["notified_at"], pf + ".notified_at");
+          if (!at.ok()) return at.status();
+          z.notified_at_s = *at;
         }
         doc.zones.push_back(std::move(z));
       }

@@ -3,7 +3,7 @@
 // One Feature per volume. Properties: "kind" ("operation" | "zone" | "conflict"), "id", "owner",
 // "volume" (index), "altitude_lower_m", "altitude_upper_m", "time_start", "time_end" (ISO 8601 UTC);
 // operations add "priority", "state"; zones add "zone_kind", "binds" ("all" or a list),
-// "notification_lead_s". Polygons are written counter-clockwise with the first vertex repeated. A circle
+// "notification_lead_s", "notified_at". Polygons are written counter-clockwise with the first vertex repeated. A circle
 // is written as its circumscribed 72-gon (so that a map shows it whole) plus the exact
 // "circle": {"center": [lng, lat], "radius_m": r}, which input prefers over the polygon; a Point
 // geometry with "radius_m" is read as a circle too.

@@ -357,7 +357,7 @@ Result<Operation> ParseOperation(const Ctx& ctx, const YAML::Node& n, const std:
 }
 
 Result<Zone> ParseZone(const Ctx& ctx, const YAML::Node& n, const std::string& field) {
-  Status s = KnownKeys(ctx, n, field, {"id", "owner", "kind", "binds", "notification_lead", "volumes"});
+  Status s = KnownKeys(ctx, n, field, {"id", "owner", "kind", "binds", "notification_lead", "notified_at", "volumes"});
   if (!s.ok()) return s;
   Zone z;
   auto id = Text(ctx, n["id"], field + ".id");
@@ -384,6 +384,11 @@ Result<Zone> ParseZone(const Ctx& ctx, const YAML::Node& n, const std::string& f
     auto lead = Seconds(ctx, n["notification_lead"], field + ".notification_lead");
     if (!lead.ok()) return lead.status();
     z.notification_lead_s = *lead;
+  }
+  if (n["notified_at"].IsDefined()) {
+    auto at = Time(ctx, n["notified_at"], field + ".notified_at");
+    if (!at.ok()) return at.status();
+    z.notified_at_s = *at;
   }
   auto vols = Volumes(ctx, n["volumes"], field + ".volumes");
   if (!vols.ok()) return vols.status();

@@ -14,7 +14,8 @@
 //       ack_deadline: 2min
 //       escalation: [{after: 2min, action: repeat}]
 //   zones:
-//     - {id, owner, kind: protected-site, binds: all | [party, ...], notification_lead: 24h, volumes: [...]}
+//     - {id, owner, kind: protected-site, binds: all | [party, ...], notification_lead: 24h,
+//        notified_at: 2026-02-20T00:00:00Z, volumes: [...]}
 //   operations:
 //     - {id, owner, priority: 0, state: accepted, volumes: [...]}
 // A volume: outline_polygon: [[lat, lng], ...] (or {vertices: [{lat, lng}, ...]}), or

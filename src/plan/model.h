@@ -68,7 +68,9 @@ struct Zone {
   // Humanitarian notification: the zone binds only from `notified_at + lead`. Conflicts earlier
   // than that are reported as advisory (the notice came too late to be binding). Unset = binds at once.
   std::optional<double> notification_lead_s;
-  double notified_at_s = 0;  // set by the Registry to the time of the write
+  // When the zone was notified (UNIX s). 0: at the time of the write. A time after the write is
+  // refused; an earlier one (a notice already on record) is kept. The service sets it from the record.
+  double notified_at_s = 0;
   Version version = 0;
 
   bool Binds(const PartyId& party) const;

@@ -300,7 +300,7 @@ Result<ZoneDecision> Registry::PutZone(const Zone& zone, Version expected, doubl
   Impl::StoredZone stored;
   stored.zone = zone;
   stored.zone.version = current + 1;
-  stored.zone.notified_at_s = now_s;
+  if (stored.zone.notified_at_s <= 0) stored.zone.notified_at_s = now_s;
   stored.vols = std::move(vols).value();
   old = impl_->Store(impl_->zones, impl_->zone_by_serial, zone.id, old, std::move(stored));
   ZoneDecision d;

@@ -82,6 +82,8 @@ Result<std::vector<CompiledVolume>> CompileZone(const Zone& zone, const PlanLimi
     return Status::Invalid(who + ": binds: name the bound parties, or bind all others");
   if (zone.notification_lead_s && !(std::isfinite(*zone.notification_lead_s) && *zone.notification_lead_s >= 0))
     return Status::Invalid(who + ": notification_lead must be a finite duration >= 0");
+  if (!std::isfinite(zone.notified_at_s) || zone.notified_at_s > now_s)
+    return Status::Invalid(who + ": notified_at must not be later than now");
   return CompileVolumes(zone.volumes, limits, now_s, /*check_times=*/true, who);
 }
 
