@@ -39,6 +39,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Status Write(const std::function<Status(WriteTx&)>& fn) override;
+  void WriteAsync(std::function<Status(WriteTx&)> fn, std::function<void(Status)> done) override;
   Status Read(const std::function<Status(ReadTx&)>& fn) override;
   const record::PublicKey& public_key() const override { return pk_; }
   Result<record::Receipt> IssueReceipt(std::string_view party, std::uint64_t seq) override;
@@ -50,13 +51,15 @@ class SqliteStore final : public Store {
 
  private:
   struct Job {
-    const std::function<Status(WriteTx&)>* fn;
-    std::promise<Status> done;
+    std::function<Status(WriteTx&)> fn;
+    std::function<void(Status)> done;
   };
+  // Queues a job; gives it back when the store is closed.
+  std::unique_ptr<Job> Enqueue(std::unique_ptr<Job> job);
 
   explicit SqliteStore(Options options) : options_(std::move(options)) {}
   void WriterLoop();
-  void RunGroup(std::vector<Job*>& group);
+  void RunGroup(std::vector<std::unique_ptr<Job>>& group);
 
   Options options_;
   std::optional<record::Signer> signer_;  // absent when read_only
@@ -71,7 +74,7 @@ class SqliteStore final : public Store {
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<Job*> queue_;
+  std::deque<std::unique_ptr<Job>> queue_;
   bool stopping_ = false;
   std::thread writer_thread_;
 
@@ -165,31 +168,46 @@ SqliteStore::~SqliteStore() {
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
+std::unique_ptr<SqliteStore::Job> SqliteStore::Enqueue(std::unique_ptr<Job> job) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) return job;
+    queue_.push_back(std::move(job));
+  }
+  queue_cv_.notify_one();
+  return nullptr;
+}
+
+void SqliteStore::WriteAsync(std::function<Status(WriteTx&)> fn, std::function<void(Status)> done) {
+  if (options_.read_only) return done(Status(ErrorCode::kPermissionDenied, "store is open read-only"));
+  if (auto refused = Enqueue(std::make_unique<Job>(Job{std::move(fn), std::move(done)}))) {
+    refused->done(Status::Io("store is closed"));
+  }
+}
+
 Status SqliteStore::Write(const std::function<Status(WriteTx&)>& fn) {
   if (options_.read_only) return {ErrorCode::kPermissionDenied, "store is open read-only"};
   if (std::this_thread::get_id() == writer_thread_.get_id()) {
     return Status::Internal("Store::Write called from inside a write function; use its WriteTx instead");
   }
-  Job job{&fn, {}};
-  std::future<Status> done = job.done.get_future();
-  {
-    std::lock_guard lock(queue_mu_);
-    if (stopping_) return Status::Io("store is closed");
-    queue_.push_back(&job);
-  }
-  queue_cv_.notify_one();
-  return done.get();
+  std::promise<Status> promise;
+  std::future<Status> result = promise.get_future();
+  // fn is borrowed: Write does not return before the job is finished with it.
+  auto job = std::make_unique<Job>(Job{[&fn](WriteTx& tx) { return fn(tx); },
+                                       [&promise](Status s) { promise.set_value(std::move(s)); }});
+  if (Enqueue(std::move(job))) return Status::Io("store is closed");
+  return result.get();
 }
 
 void SqliteStore::WriterLoop() {
   for (;;) {
-    std::vector<Job*> group;
+    std::vector<std::unique_ptr<Job>> group;
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is committed
       while (!queue_.empty() && group.size() < options_.max_group) {
-        group.push_back(queue_.front());
+        group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
@@ -199,18 +217,24 @@ void SqliteStore::WriterLoop() {
 
 // Runs each job in its own savepoint of one transaction and commits once (group commit). A failed job
 // is rolled back to its savepoint alone; a failed COMMIT fails every job of the group.
-void SqliteStore::RunGroup(std::vector<Job*>& group) {
+void SqliteStore::RunGroup(std::vector<std::unique_ptr<Job>>& group) {
   Db& db = *writer_;
   std::vector<Status> results(group.size(), Status::Internal("write was not run"));
   auto finish = [&] {
     std::uint64_t ok = 0;
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      if (results[i].ok()) ++ok;
-      group[i]->done.set_value(results[i]);
+    for (const Status& r : results) ok += r.ok() ? 1 : 0;
+    {
+      std::lock_guard lock(stats_mu_);
+      stats_.write_calls += ok;
+      stats_.write_failures += group.size() - ok;
     }
-    std::lock_guard lock(stats_mu_);
-    stats_.write_calls += ok;
-    stats_.write_failures += group.size() - ok;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      try {
+        group[i]->done(results[i]);
+      } catch (...) {
+        // A completion callback must not throw; the write's outcome stands regardless.
+      }
+    }
   };
 
   if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) {
@@ -228,14 +252,14 @@ void SqliteStore::RunGroup(std::vector<Job*>& group) {
   for (std::size_t i = 0; i < group.size() && lost.ok(); ++i) {
     const ChainHead saved_head = *head;
     const std::uint64_t saved_appended = appended;
-    if (Status s = db.Exec("SAVEPOINT job"); !s.ok()) {
+    if (Status s = Stmt(db, "SAVEPOINT job").Run(); !s.ok()) {
       lost = s;
       break;
     }
     SqlTx tx(db, &*head, &*signer_, &appended);
     Status s;
     try {
-      s = (*group[i]->fn)(tx);
+      s = group[i]->fn(tx);
     } catch (const std::exception& e) {
       s = Status::Internal(std::string("write function threw: ") + e.what());
     } catch (...) {
@@ -246,10 +270,10 @@ void SqliteStore::RunGroup(std::vector<Job*>& group) {
       break;
     }
     if (s.ok()) {
-      if (Status r = db.Exec("RELEASE job"); !r.ok()) lost = r;
+      if (Status r = Stmt(db, "RELEASE job").Run(); !r.ok()) lost = r;
     } else {
-      Status r = db.Exec("ROLLBACK TO job");
-      if (r.ok()) r = db.Exec("RELEASE job");
+      Status r = Stmt(db, "ROLLBACK TO job").Run();
+      if (r.ok()) r = Stmt(db, "RELEASE job").Run();
       if (!r.ok()) lost = r;
       *head = saved_head;
       appended = saved_appended;

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <limits>
 #include <set>
 #include <thread>
@@ -413,6 +416,51 @@ TEST_F(SqliteStoreTest, ReadOnlyOpenReadsButRefusesWrites) {
   ASSERT_TRUE(ro.ok()) << ro.status().ToString();
   EXPECT_TRUE((*ro)->VerifyRecord().ok());
   EXPECT_EQ((*ro)->Append(EntryInput{"input", "alpha", {}, "{}"}).status().code(), ErrorCode::kPermissionDenied);
+}
+
+TEST_F(SqliteStoreTest, AsyncWritesCompleteOnceEachInQueueOrder) {
+  constexpr int kWrites = 200;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::uint64_t> seqs(kWrites, 0);
+  int done = 0, failed = 0;
+  for (int i = 0; i < kWrites; ++i) {
+    auto seq = std::make_shared<std::uint64_t>(0);
+    store_->WriteAsync(
+        [seq, i](WriteTx& tx) -> Status {
+          auto e = tx.Append(EntryInput{"input", "alpha", {}, R"({"i":)" + std::to_string(i) + "}"});
+          if (e.ok()) *seq = e->seq;
+          return i == 7 ? Status::Invalid("write 7 refuses") : e.status();
+        },
+        [&, seq, i](Status s) {
+          std::lock_guard lock(mu);
+          if (s.ok()) seqs[i] = *seq;
+          else ++failed;
+          ++done;
+          cv.notify_all();
+        });
+  }
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return done == kWrites; }));
+  EXPECT_EQ(failed, 1);
+  std::uint64_t expected = 1;
+  for (int i = 0; i < kWrites; ++i) {
+    if (i == 7) continue;
+    EXPECT_EQ(seqs[i], expected++) << "write " << i;
+  }
+  lock.unlock();
+  EXPECT_TRUE(store_->VerifyRecord().ok());
+}
+
+TEST_F(SqliteStoreTest, ClosingTheStoreCommitsQueuedAsyncWrites) {
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 50; ++i) {
+    store_->WriteAsync([](WriteTx& tx) { return tx.Append(EntryInput{"input", "alpha", {}, "{}"}).status(); },
+                       [&](Status s) { ok += s.ok() ? 1 : 0; });
+  }
+  Reopen();  // destroys the first store
+  EXPECT_EQ(ok.load(), 50);
+  EXPECT_EQ(Head(), 50u);
 }
 
 }  // namespace

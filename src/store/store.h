@@ -146,6 +146,14 @@ class Store {
   // nothing is kept), kIo if the commit failed (and nothing of fn is kept), otherwise OK once durable.
   virtual Status Write(const std::function<Status(WriteTx&)>& fn) = 0;
 
+  // Like Write, but returns at once: `fn` is queued (moved into the store) and `done(status)` is called
+  // exactly once with what Write would have returned — OK only once the commit is durable. Lets an
+  // asynchronous server keep many writes in flight with few threads, so they share fsyncs (group commit).
+  // `done` runs on the store's writer thread (or at once on the caller's, if the store is closed or
+  // read-only): keep it short and non-blocking (post the reply to your executor); it may call WriteAsync
+  // but not Write. Writes are committed in the order they were queued.
+  virtual void WriteAsync(std::function<Status(WriteTx&)> fn, std::function<void(Status)> done) = 0;
+
   // Runs fn on a read snapshot. Returns fn's status.
   virtual Status Read(const std::function<Status(ReadTx&)>& fn) = 0;
 
