@@ -78,11 +78,11 @@ std::vector<TrackState> Demo::TracksAt(double t, double now_s) const {
     double alt = 8500, vs = 0;
     if (t >= 15 && t < 110) {
       alt = std::max(6150.0, 8500 - 15 * (t - 15));
-      vs = alt > 6150 ? -15 : 0;
+      vs = alt > 6150 ? -15.0 : 0.0;
     } else if (t >= 110) {
-      const double low = std::max(6150.0, 8500 - 15 * 95);
+      const double low = std::max(6150.0, 8500.0 - 15.0 * 95);
       alt = std::min(8500.0, low + 20 * (t - 110));
-      vs = alt < 8500 ? 20 : 0;
+      vs = alt < 8500 ? 20.0 : 0.0;
     }
     ac.push_back(Aircraft{"R3", "red", "RED3", lat, lon, alt, 200, 270, vs});
   }

@@ -37,75 +37,6 @@ Result<uint64_t> Service::Outbox::Record(const std::string& kind, const std::str
   return e->seq;
 }
 
-// Publishes stream events in record order: a transaction's events wait until every lower sequence number
-// has been committed and reported (transactions commit concurrently in groups).
-class Service::Sequencer {
- public:
-  Sequencer(EventHub& hub, uint64_t head) : hub_(hub), next_(head + 1) {}
-  void Done(const Outbox& out) {
-    std::lock_guard lock(mu_);
-    for (uint64_t s : out.seqs) ready_[s];
-    for (const auto& [party, ev] : out.events) ready_[ev.id].emplace_back(party, ev);
-    while (!ready_.empty() && ready_.begin()->first <= next_) {
-      auto node = ready_.extract(ready_.begin());
-      std::map<std::string, std::vector<StreamEvent>> by_party;
-      for (auto& [party, ev] : node.mapped()) by_party[party].push_back(std::move(ev));
-      for (auto& [party, evs] : by_party) hub_.Publish(party, std::move(evs));
-      next_ = std::max(next_, node.key() + 1);
-    }
-  }
-
- private:
-  EventHub& hub_;
-  std::mutex mu_;
-  uint64_t next_;
-  std::map<uint64_t, std::vector<std::pair<std::string, StreamEvent>>> ready_;
-};
-
-// A bounded pool of threads that run writes (which block until their commit is durable), so that the I/O
-// threads never wait for fsync.
-class Service::WritePool {
- public:
-  explicit WritePool(int n) {
-    for (int i = 0; i < std::max(1, n); ++i) threads_.emplace_back([this] { Run(); });
-  }
-  ~WritePool() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-  void Submit(std::function<void()> job) {
-    {
-      std::lock_guard lock(mu_);
-      jobs_.push_back(std::move(job));
-    }
-    cv_.notify_one();
-  }
-
- private:
-  void Run() {
-    for (;;) {
-      std::function<void()> job;
-      {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
-        if (jobs_.empty()) return;  // stop_ and drained: queued writes always finish
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      job();
-    }
-  }
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  bool stop_ = false;
-  std::vector<std::thread> threads_;
-};
-
 Status Service::Commit(const std::function<Status(Outbox&)>& fn) {
   std::optional<Outbox> result;
   Status s = store_.Write([&](store::WriteTx& tx) {
@@ -137,17 +68,7 @@ void Service::Background(std::function<void()> job) { pool_->Submit(std::move(jo
 
 // ---------------------------------------------------------------- life cycle
 
-Service::Service(ServiceOptions options, store::Store& store, EventHub& hub, Metrics& metrics)
-    : options_(std::move(options)),
-      store_(store),
-      hub_(hub),
-      metrics_(metrics),
-      channel_([this](const std::string& s, const std::string& r) { return PolicyBetween(s, r); }),
-      detector_(options_.detector),
-      tracker_(options_.alerting),
-      pool_(std::make_unique<WritePool>(options_.write_threads)) {}
-
-Service::~Service() { Stop(); }
+// The constructor and destructor are in service_plan.cc, where the engine's state type is complete.
 
 double Service::Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -225,6 +146,7 @@ Status Service::Load() {
       if (d.notice_id == sn->id)
         for (const auto& t : TransitionsFromDelivery(d)) (void)channel_.Apply(t);
   }
+  if (Status p = LoadPlan(); !p.ok()) return p;
   sequencer_ = std::make_unique<Sequencer>(hub_, head);
   spdlog::info("service loaded parties={} notices={} record_head={}", parties_.size(), channel_.size(), head);
   return Status::Ok();

@@ -30,6 +30,11 @@
 #include "server/router.h"
 #include "store/store.h"
 
+namespace deconflict::plan {
+struct Conflict;
+struct Agreement;
+}  // namespace deconflict::plan
+
 namespace deconflict::server {
 
 struct ServiceOptions {
@@ -95,6 +100,24 @@ class Service {
   struct AlertState;
   struct DistressState;
   class Sequencer;
+  struct PlanState;
+  struct ZoneHitView {
+    std::string track_key, track_party, zone_id, zone_owner, zone_kind;
+    double time_to_entry_s = 0;
+  };
+
+  // Strategic engine (service_plan.cc).
+  void InitPlan();
+  Status LoadPlan();
+  channel::Policy PolicyFromAgreement(const std::string& a, const std::string& b) const;
+  std::map<detect::PartyPair, detect::SeparationMinima> AgreedMinima() const;
+  std::vector<ZoneHitView> PlanZoneEntries(const std::vector<TrackState>& tracks) const;
+  Json ConflictJson(const plan::Conflict& c) const;
+  Json AgreementJson(const plan::Agreement& a, const std::string& party) const;
+  Response PutOperation(const Request& req, bool create);
+  Response PutZone(const Request& req, bool create);
+  Response DeleteObject(const Request& req, bool zone);
+  Response AgreementAction(const Request& req, const std::string& action);
 
   // Runs fn in one durable store transaction; after commit, publishes the stream events fn created, in
   // record order. fn must not touch in-memory state (it may run again never; it runs at most once).
@@ -183,6 +206,14 @@ class Service {
   // Detection state (only the cycle thread touches these).
   detect::Detector detector_;
   detect::AlertTracker tracker_;
+
+  std::unique_ptr<PlanState> plan_;
+  // Channel policies of the agreements in force, by party pair (a < b). Its own lock: it is read inside store
+  // transactions, which must never wait for the engine lock.
+  mutable std::mutex policy_mu_;
+  std::map<std::pair<std::string, std::string>, channel::Policy> policies_;
+  void RefreshPolicies();  // REQUIRES: plan_->mu held
+  std::atomic<bool> agreements_changed_{true};
 
   // Cycle thread and write pool.
   std::thread cycle_thread_;

@@ -111,6 +111,19 @@ void Service::Routes(Router& r) {
          })});
   r.Add({"GET", "/v1/stream", Access::kParty, true, nullptr});
   RegisterPlanRoutes(r);
+  // The route table itself (the OpenAPI check compares api/openapi.yaml against it).
+  r.Add({"GET", "/v1/routes", Access::kPublic, false, read([&r](const Request&) {
+           Json out = Json::array();
+           for (const auto& route : r.routes()) {
+             const char* access = route.access == Access::kPublic  ? "public"
+                                  : route.access == Access::kAdmin ? "admin"
+                                  : route.access == Access::kParty ? "party"
+                                                                   : "any";
+             out.push_back(Json{{"method", route.method}, {"path", route.pattern}, {"access", access},
+                                {"stream", route.stream}});
+           }
+           return Ok(Json{{"routes", out}});
+         })});
 }
 
 Response Service::HandleCreateParty(const Request& req) {

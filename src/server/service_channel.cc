@@ -69,8 +69,8 @@ std::vector<Transition> TransitionsFromDelivery(const store::Delivery& d) {
   return out;
 }
 
-channel::Policy Service::PolicyBetween(const std::string&, const std::string&) const {
-  return options_.default_policy;
+channel::Policy Service::PolicyBetween(const std::string& sender, const std::string& recipient) const {
+  return PolicyFromAgreement(sender, recipient);
 }
 
 Json Service::NoticePayload(const channel::Notice& n) const {

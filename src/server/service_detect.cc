@@ -59,8 +59,7 @@ Json Service::AlertView(const AlertState& a, const std::string& party) const {
                          {"trk_deg", other.trk_deg},
                          {"vs_mps", other.vs_mps}};
   } else {
-    j["zone"] = Json{{"zone_id", other.id}, {"center_lat_deg", other.lat_deg}, {"center_lon_deg", other.lon_deg},
-                     {"radius_m", other.alt_m}};
+    j["zone"] = a.zone;
   }
   auto n = a.notice_of.find(party);
   if (n != a.notice_of.end()) j["notice_id"] = n->second;
@@ -89,6 +88,11 @@ void Service::DetectAndAlert(double now_s) {
                  units::kRadToDeg;
     t.alt_m += t.vs_mps * dt;
   }
+  if (agreements_changed_.exchange(false)) {
+    detect::DetectorOptions o = options_.detector;
+    o.party_minima = AgreedMinima();
+    detector_ = detect::Detector(o);
+  }
   detect::DetectStats stats;
   const auto conflicts = detector_.Detect(snap, &stats);
   const auto events = tracker_.Update(now_s, snap, conflicts);
@@ -97,11 +101,14 @@ void Service::DetectAndAlert(double now_s) {
   std::map<std::string, const TrackState*> by_id;
   for (const auto& t : snap) by_id[t.id] = &t;
 
-  // Distress-zone intrusions: another party's aircraft inside an exclusion zone.
+  // Zone alerts: another party's aircraft inside a distress exclusion zone, or predicted to enter a zone
+  // that binds its party (strategic engine, within the agreement's look-ahead).
   struct ZoneHit {
     std::string key_zone, key_track;
     const TrackState* track;
-    std::shared_ptr<DistressState> zone;
+    std::string kind;
+    Json zone;
+    double t_entry_s = 0;
   };
   std::vector<ZoneHit> inside;
   {
@@ -110,8 +117,15 @@ void Service::DetectAndAlert(double now_s) {
       for (const auto& t : snap) {
         if (t.party == d->party) continue;
         if (SphereDistanceM(t.lat_deg, t.lon_deg, d->lat_deg, d->lon_deg) < d->radius_m)
-          inside.push_back(ZoneHit{"zone:" + d->zone_id, t.id, &t, d});
+          inside.push_back(ZoneHit{"zone:" + d->zone_id, t.id, &t, "distress_zone", DistressZoneJson(*d), 0});
       }
+  }
+  for (const auto& h : PlanZoneEntries(snap)) {
+    const TrackState* t = by_id.count(h.track_key) ? by_id[h.track_key] : nullptr;
+    if (!t) continue;
+    inside.push_back(ZoneHit{"zone:" + h.zone_id, h.track_key, t, "zone_entry",
+                             Json{{"zone_id", h.zone_id}, {"owner", h.zone_owner}, {"zone_kind", h.zone_kind}},
+                             h.time_to_entry_s});
   }
 
   struct Change {
@@ -157,20 +171,18 @@ void Service::DetectAndAlert(double now_s) {
     std::set<std::pair<std::string, std::string>> seen;
     for (const auto& h : inside) {
       const auto key = std::make_pair(h.key_zone, h.key_track);
-      seen.insert(key);
+      if (!seen.insert(key).second) continue;
       if (open_by_pair_.count(key)) continue;
       auto a = std::make_shared<AlertState>();
       a->id = NewId("al_");
-      a->kind = "distress_zone";
+      a->kind = h.kind;
       a->party_a = h.track->party;
       a->a = *h.track;
       a->a.id = SplitQualified(h.track->id).second;
-      a->b.id = h.zone->zone_id;
-      a->b.lat_deg = h.zone->lat_deg;
-      a->b.lon_deg = h.zone->lon_deg;
-      a->b.alt_m = h.zone->radius_m;
-      a->level = "warning";
-      a->los = true;
+      a->zone = h.zone;
+      a->t_in_s = h.t_entry_s;
+      a->level = h.t_entry_s <= options_.alerting.warning_lookahead_s ? "warning" : "caution";
+      a->los = h.t_entry_s <= 0;
       a->began_s = a->updated_s = now_s;
       alerts_[a->id] = a;
       open_by_pair_[key] = a->id;
@@ -200,7 +212,9 @@ void Service::DetectAndAlert(double now_s) {
       n.alert_id = c.alert->id;
       n.text = c.alert->kind == "separation"
                    ? "predicted loss of separation: " + (p == c.alert->party_a ? c.alert->a.id : c.alert->b.id)
-                   : "aircraft " + c.alert->a.id + " inside distress exclusion zone " + c.alert->b.id;
+                   : "aircraft " + c.alert->a.id + (c.alert->kind == "distress_zone" ? " inside distress exclusion zone "
+                                                                                      : " predicted to enter zone ") +
+                         c.alert->zone.value("zone_id", "");
       n.recipients.push_back(channel::RecipientFor(p));
       c.alert->notice_of[p] = n.id;
       posted.push_back(n);
