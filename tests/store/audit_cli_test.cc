@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <future>
+#include <thread>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -151,6 +153,30 @@ TEST_F(AuditCliTest, ReceiptVerifiesOfflineAndATamperedOneDoesNot) {
 TEST_F(AuditCliTest, MissingDataDirectoryIsAFailureNotAVerdict) {
   const CliRun r = Cli("audit verify --data-dir " + dir_.Sub("nothing-here"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
+}
+
+TEST_F(AuditCliTest, VerifiesWhileTheServerStoreIsOpenAndWriting) {
+  Options o;
+  o.data_dir = Data();
+  auto live = OpenSqliteStore(o);
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE((*live)->Append(record::EntryInput{"input", "alpha", {}, "{}"}).ok());
+  // An uncommitted, in-progress write must not disturb the audit: hold one open while the CLI runs.
+  std::promise<void> started, release;
+  std::thread writer([&] {
+    (void)(*live)->Write([&](WriteTx& tx) {
+      (void)tx.Append(record::EntryInput{"input", "alpha", {}, "{}"});
+      started.set_value();
+      release.get_future().wait();
+      return Status::Ok();
+    });
+  });
+  started.get_future().wait();
+  const CliRun r = Cli("audit verify --data-dir " + Data() + " --public-key " + public_key_);
+  release.set_value();
+  writer.join();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("26 entries"), std::string::npos) << "6 + 20 committed, not the open one: " << r.output;
 }
 
 }  // namespace
