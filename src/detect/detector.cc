@@ -136,7 +136,8 @@ struct Detector::Impl {
 };
 
 Detector::Detector(DetectorOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
-  options_valid_ = ValidateOptions(options_).ok();
+  options_status_ = ValidateOptions(options_);
+  options_valid_ = options_status_.ok();
   // Override matrix over the parties named in party_minima.
   Impl& m = *impl_;
   for (const auto& [pair, minima] : options_.party_minima) {

@@ -111,6 +111,8 @@ class Detector {
   std::vector<Conflict> DetectBruteForce(std::span<const TrackState> tracks, DetectStats* stats = nullptr);
 
   const DetectorOptions& options() const { return options_; }
+  // ValidateOptions(options()), kept from construction: when not OK, Detect() finds nothing.
+  const Status& options_status() const { return options_status_; }
 
  private:
   struct Impl;
@@ -122,6 +124,7 @@ class Detector {
               DetectStats* stats) const;
 
   DetectorOptions options_;
+  Status options_status_;
   bool options_valid_ = false;
   std::unique_ptr<Impl> impl_;
 };

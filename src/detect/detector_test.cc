@@ -306,6 +306,8 @@ TEST(DetectorTest, InvalidOptionsAreRejected) {
   o.vertical_tolerance_m = 400;  // >= 1000 ft
   EXPECT_FALSE(ValidateOptions(o).ok());
   EXPECT_TRUE(Detector(o).Detect(HeadOn()).empty());
+  EXPECT_NE(Detector(o).options_status().message().find("vertical tolerance"), std::string::npos);
+  EXPECT_TRUE(Detector().options_status().ok());
   o = {};
   o.minima.horizontal_m = std::numeric_limits<double>::quiet_NaN();
   EXPECT_FALSE(ValidateOptions(o).ok());
