@@ -74,7 +74,12 @@ class VolumeIndex {
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   std::unordered_map<uint64_t, uint32_t> slot_of_;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> postings_;
+  // A posting carries the time window so that the time filter runs on the posting list alone.
+  struct Posting {
+    double t0, t1;
+    uint32_t slot;
+  };
+  std::unordered_map<uint64_t, std::vector<Posting>> postings_;
   size_t count_[kNumLevels][kNumRungs] = {};
 };
 

@@ -13,7 +13,7 @@ namespace deconflict::plan {
 
 struct PlanLimits {
   GeometryLimits geometry;
-  size_t max_volumes = 100;                 // per operation or zone
+  size_t max_volumes = 100;                 // per operation or zone (the Registry caps it at 65535)
   double max_plan_horizon_s = 30 * 86400.0;  // F3548-21 OiMaxPlanHorizon: start at most 30 days ahead
   double max_duration_s = 366 * 86400.0;     // one volume's time window
 };
