@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace deconflict::plan {
 namespace {
@@ -48,6 +49,15 @@ bool CapsWithin(const S2Point& a, double ra, const S2Point& b, double rb, double
 }
 
 }  // namespace
+
+VolumeIndex::VolumeIndex() {
+  for (int li = 0; li < kNumLevels; ++li) {
+    for (int r = 0; r < kNumRungs; ++r) {
+      span_lo_[li][r] = std::numeric_limits<double>::infinity();
+      span_hi_[li][r] = -std::numeric_limits<double>::infinity();
+    }
+  }
+}
 
 void VolumeIndex::Insert(uint64_t handle, const S2Cap& cap, double t0_s, double t1_s, double alt_lo_m,
                          double alt_hi_m) {
@@ -106,6 +116,8 @@ void VolumeIndex::Insert(uint64_t handle, const S2Cap& cap, double t0_s, double 
   for (uint64_t k : s.keys) postings_[k].push_back({t0_s, t1_s, slot_id});
   slot_of_[handle] = slot_id;
   ++count_[level_idx][rung];
+  span_lo_[level_idx][rung] = std::min(span_lo_[level_idx][rung], t0_s);
+  span_hi_[level_idx][rung] = std::max(span_hi_[level_idx][rung], t1_s);
 }
 
 bool VolumeIndex::Remove(uint64_t handle) {
@@ -162,8 +174,10 @@ void VolumeIndex::Find(const Query& q, std::vector<uint64_t>* out) const {
     S2RegionCoverer::GetSimpleCovering(padded, padded.center(), kLevels[li], &cells);
     for (int r = 0; r < kNumRungs && !scanned; ++r) {
       if (count_[li][r] == 0) continue;
+      const double t0 = std::max(q.t0_s, span_lo_[li][r]), t1 = std::min(q.t1_s, span_hi_[li][r]);
+      if (t0 > t1) continue;  // nothing filed here at that time
       int64_t b0, b1;
-      Buckets(r, q.t0_s, q.t1_s, &b0, &b1);
+      Buckets(r, t0, t1, &b0, &b1);
       if (static_cast<double>(b1 - b0 + 1) * static_cast<double>(cells.size()) > kMaxKeysPerQueryRung) {
         scanned = true;
         break;

@@ -27,6 +27,8 @@ class VolumeIndex {
   static constexpr int kMaxCellsPerVolume = 16;
   static constexpr int kMaxBucketsPerVolume = 8;
 
+  VolumeIndex();
+
   struct Query {
     S2Cap cap;              // the outline's bound; padded by pad_horizontal_m inside Find
     double pad_horizontal_m = 0;
@@ -81,6 +83,9 @@ class VolumeIndex {
   };
   std::unordered_map<uint64_t, std::vector<Posting>> postings_;
   size_t count_[kNumLevels][kNumRungs] = {};
+  // Time span ever filed per (level, rung), to clip a long query's buckets (never shrunk: conservative).
+  double span_lo_[kNumLevels][kNumRungs];
+  double span_hi_[kNumLevels][kNumRungs];
 };
 
 }  // namespace deconflict::plan
