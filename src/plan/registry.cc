@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "plan/index.h"
+#include "plan/tracks.h"
+#include "plan/validate.h"
 
 namespace deconflict::plan {
 namespace {
