@@ -39,8 +39,9 @@ TEST(VolumeIndex, NeverLosesACandidateAcrossSizesDurationsAndRemovals) {
   std::uniform_real_distribution<double> lat(-0.5, 0.5), lng(179.5, 180.5), u(0, 1);
   auto random_cap = [&](double max_m) {
     double radius_m = 5 + max_m * u(rng) * u(rng);
-    return S2Cap(S2LatLng::FromDegrees(lat(rng), lng(rng) > 180 ? lng(rng) - 360 : lng(rng)).ToPoint(),
-                 ConservativeAngle(radius_m));
+    double x = lng(rng);  // straddles the antimeridian
+    if (x > 180) x -= 360;
+    return S2Cap(S2LatLng::FromDegrees(lat(rng), x).ToPoint(), ConservativeAngle(radius_m));
   };
   auto random_window = [&](double* t0, double* t1) {
     const double durations[] = {5, 300, 3000, 20000, 200000, 3e6};  // every rung
