@@ -4,9 +4,9 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
-RUN_ARGS   ?= replay tests/data/traffic/switzerland.json.gz
+RUN_ARGS   ?= serve --demo --data-dir $(BUILD)/demo-data
 
-.PHONY: all deps build build-asan run test test-release test-asan bench clean
+.PHONY: all deps build build-asan run replay test test-release test-asan bench clean
 
 all: build
 
@@ -25,9 +25,13 @@ build: deps $(BUILD)/CMakeCache.txt
 build-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# The main job on the embedded default data.
+# The main job: the service with its built-in two-party demo and the embedded SQLite store.
 run: build
 	./$(BUILD)/deconflict $(RUN_ARGS)
+
+# Tactical detection over the whole real Switzerland day (2018-08-01, OpenSky Network).
+replay: build
+	./$(BUILD)/deconflict replay tests/data/traffic/switzerland.json.gz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600

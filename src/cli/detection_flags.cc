@@ -1,0 +1,145 @@
+#include "cli/detection_flags.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "core/units.h"
+#include "feeds/sbs_file.h"
+
+namespace deconflict::cli {
+
+void DetectionFlags::Add(CLI::App* cmd) {
+  cmd->add_option("FILE", file, "input file: .csv, .jsonl, .json[.gz] (traffic), .scn (BlueSky), .daa (DAIDALUS), .sbs[.gz] (SBS-1)")
+      ->required();
+  cmd->add_option("--input-format", input_format, "auto|csv|jsonl|traffic|scn|daa|sbs (default: by extension)");
+  horizontal_opt = cmd->add_option("--horizontal", horizontal,
+                                   "horizontal minimum D, a radius, with unit: m, km, ft, nm (default 5nm)");
+  vertical_opt = cmd->add_option("--vertical", vertical,
+                                 "vertical minimum H, a half-height, with unit: m, ft, FLnnn (default 1000ft)");
+  lookahead_opt = cmd->add_option("--lookahead", lookahead, "look-ahead time T: s, min, h (default 300s)");
+  cmd->add_option("--vertical-tolerance", vertical_tolerance,
+                  "altitude quantisation tolerance: vertical loss only when |dz| < H - tolerance; 0 gives the pure "
+                  "cylinder (default 100ft)");
+  cmd->add_option("--warning-lookahead", warning_lookahead,
+                  "conflicts entered within this time are warnings, later ones cautions (default 60s)");
+  cmd->add_option("--model", model, "cylinder (CD3D) or wellclear (DO-365 DAIDALUS thresholds)")
+      ->check(CLI::IsMember({"cylinder", "wellclear"}));
+  cmd->add_flag("--same-party", same_party, "also check pairs of aircraft of the same party");
+  cmd->add_flag("--skip-bad", skip_bad, "skip bad input lines (counted on stderr) instead of stopping");
+}
+
+namespace {
+Status Quantity(const std::string& text, units::Dimension dim, const char* flag, double* out) {
+  auto v = units::ParseQuantity(text, dim);
+  if (!v.ok()) return Status::Invalid(std::string(flag) + ": " + v.status().message());
+  *out = *v;
+  return Status::Ok();
+}
+}  // namespace
+
+Status DetectionFlags::Resolve(const io::ScenarioSettings& scenario, detect::DetectorOptions* d,
+                               detect::AlertingOptions* alerting) const {
+  using units::Dimension;
+  double h = 0, v = 0, t = 0, tol = 0, warn = 0;
+  if (Status s = Quantity(horizontal, Dimension::kLength, "--horizontal", &h); !s.ok()) return s;
+  if (Status s = Quantity(vertical, Dimension::kLength, "--vertical", &v); !s.ok()) return s;
+  if (Status s = Quantity(lookahead, Dimension::kTime, "--lookahead", &t); !s.ok()) return s;
+  if (Status s = Quantity(vertical_tolerance, Dimension::kLength, "--vertical-tolerance", &tol); !s.ok()) return s;
+  if (Status s = Quantity(warning_lookahead, Dimension::kTime, "--warning-lookahead", &warn); !s.ok()) return s;
+  if (scenario.horizontal_m && horizontal_opt->count() == 0) h = *scenario.horizontal_m;
+  if (scenario.vertical_m && vertical_opt->count() == 0) v = *scenario.vertical_m;
+  if (scenario.lookahead_s && lookahead_opt->count() == 0) t = *scenario.lookahead_s;
+  if (!(h > 0)) return Status::Invalid("--horizontal must be positive");
+  if (!(v > 0)) return Status::Invalid("--vertical must be positive");
+  if (!(t > 0)) return Status::Invalid("--lookahead must be positive");
+  if (!(warn >= 0)) return Status::Invalid("--warning-lookahead must not be negative");
+  d->model = model == "wellclear" ? detect::Model::kWellClear : detect::Model::kCylinder;
+  d->minima = {h, v, t};
+  d->well_clear.lookahead_s = t;
+  const double limit = d->model == detect::Model::kWellClear ? d->well_clear.zthr_m : v;
+  if (!(tol >= 0 && tol < limit))
+    return Status::Invalid(fmt::format("--vertical-tolerance must be in [0, {:.0f} ft) for this model (found {:.0f} ft)",
+                                       units::MetersToFeet(limit), units::MetersToFeet(tol)));
+  d->vertical_tolerance_m = tol;
+  d->include_same_party = same_party;
+  alerting->caution_lookahead_s = t;
+  alerting->warning_lookahead_s = std::min(warn, t);
+  return Status::Ok();
+}
+
+bool DetectionFlags::Read(const char* command, io::ReadResult* result, int* exit_code) const {
+  auto format = io::ParseInputFormat(input_format);
+  if (!format.ok()) {
+    std::fprintf(stderr, "deconflict %s: --input-format: %s\n", command, format.status().message().c_str());
+    *exit_code = kExitUsage;
+    return false;
+  }
+  io::InputFormat resolved = *format;
+  if (resolved == io::InputFormat::kAuto) {
+    auto by_name = io::FormatFromPath(file);
+    if (!by_name.ok()) {
+      std::fprintf(stderr, "deconflict %s: %s\n", command, by_name.status().message().c_str());
+      *exit_code = kExitUsage;
+      return false;
+    }
+    resolved = *by_name;
+  }
+  if (resolved == io::InputFormat::kSbs) return ReadSbs(command, result, exit_code);
+  io::ReadOptions options;
+  options.skip_bad = skip_bad;
+  auto read = io::ReadStates(file, resolved, options);
+  if (!read.ok()) {
+    std::fprintf(stderr, "deconflict %s: %s\n", command, read.status().message().c_str());
+    *exit_code = read.status().code() == ErrorCode::kInvalidArgument ? kExitBadInput : kExitFailure;
+    return false;
+  }
+  *result = std::move(*read);
+  if (result->skipped > 0)
+    std::fprintf(stderr, "deconflict %s: skipped %zu bad line%s of %zu in %s (first: %s)\n", command,
+                 result->skipped, result->skipped == 1 ? "" : "s", result->records, file.c_str(),
+                 result->first_skipped.c_str());
+  if (result->incomplete > 0)
+    std::fprintf(stderr, "deconflict %s: left out %zu airborne point%s with null fields in %s\n", command,
+                 result->incomplete, result->incomplete == 1 ? "" : "s", file.c_str());
+  if (result->ignored_commands > 0)
+    std::fprintf(stderr, "deconflict %s: ignored %zu scenario command%s other than CRE, ZONER, ZONEDH, DTLOOK\n",
+                 command, result->ignored_commands, result->ignored_commands == 1 ? "" : "s");
+  return true;
+}
+
+bool DetectionFlags::ReadSbs(const char* command, io::ReadResult* result, int* exit_code) const {
+  // SBS-1 lines go through the feeds engine's own reader and track assembly (src/feeds/sbs_file.h):
+  // times as UTC, one update per aircraft and position time.
+  feeds::SbsFileOptions options;
+  options.strict = !skip_bad;
+  options.bad_lines_logged_per_second = 0;
+  auto read = feeds::ReadSbsFile(file, options);
+  if (!read.ok()) {
+    std::fprintf(stderr, "deconflict %s: %s\n", command, read.status().message().c_str());
+    *exit_code = read.status().code() == ErrorCode::kInvalidArgument ? kExitBadInput : kExitFailure;
+    return false;
+  }
+  result->states = std::move(read->updates);
+  result->records = read->counters.lines;
+  result->skipped = read->counters.bad;
+  if (result->skipped > 0)
+    std::fprintf(stderr, "deconflict %s: skipped %zu bad line%s of %zu in %s (%s)\n", command, result->skipped,
+                 result->skipped == 1 ? "" : "s", result->records, file.c_str(), read->counters.Summary().c_str());
+  return true;
+}
+
+std::string DescribeSettings(const detect::DetectorOptions& d) {
+  using units::MetersToFeet;
+  using units::MetersToNauticalMiles;
+  if (d.model == detect::Model::kWellClear)
+    return fmt::format("DO-365 well clear DTHR {:.0f} ft, ZTHR {:.0f} ft, TTHR {:.0f} s (altitude tolerance {:.0f} ft), "
+                       "look-ahead {:.0f} s",
+                       MetersToFeet(d.well_clear.dthr_m), MetersToFeet(d.well_clear.zthr_m), d.well_clear.tthr_s,
+                       MetersToFeet(d.vertical_tolerance_m), d.well_clear.lookahead_s);
+  return fmt::format("cylinder {:g} NM / {:g} ft (altitude tolerance {:g} ft), look-ahead {:g} s",
+                     MetersToNauticalMiles(d.minima.horizontal_m), MetersToFeet(d.minima.vertical_m),
+                     MetersToFeet(d.vertical_tolerance_m), d.minima.lookahead_s);
+}
+
+}  // namespace deconflict::cli

@@ -1,0 +1,52 @@
+// Command-line flags shared by `detect` and `replay`: separation minima with units, model, parties,
+// input format and --skip-bad. Values are parsed with units::ParseQuantity after CLI11 has read them.
+#pragma once
+
+#include <string>
+
+#include "cli/command.h"
+#include "core/status.h"
+#include "detect/alerting.h"
+#include "detect/detector.h"
+#include "io/reader.h"
+
+namespace deconflict::cli {
+
+class DetectionFlags {
+ public:
+  std::string file;
+  std::string input_format = "auto";
+  std::string horizontal = "5nm";
+  std::string vertical = "1000ft";
+  std::string lookahead = "300s";
+  std::string vertical_tolerance = "100ft";
+  std::string warning_lookahead = "60s";
+  std::string model = "cylinder";
+  bool same_party = false;
+  bool skip_bad = false;
+  // Set by Add(): which minima were given on the command line (they override a scenario's own).
+  CLI::Option* horizontal_opt = nullptr;
+  CLI::Option* vertical_opt = nullptr;
+  CLI::Option* lookahead_opt = nullptr;
+
+  void Add(CLI::App* cmd);
+
+  // Detector and alerting options from the flags; a scenario's ZONER/ZONEDH/DTLOOK apply where the flag
+  // was not given. Errors (kInvalidArgument) name the flag.
+  Status Resolve(const io::ScenarioSettings& scenario, detect::DetectorOptions* detector,
+                 detect::AlertingOptions* alerting) const;
+
+  // Reads the input file; prints skipped-line and ignored-command notes to stderr.
+  // On error prints "deconflict <command>: <message>" and returns the exit code in *exit_code.
+  bool Read(const char* command, io::ReadResult* result, int* exit_code) const;
+
+ private:
+  // .sbs / .sbs.gz through feeds::ReadSbsFile.
+  bool ReadSbs(const char* command, io::ReadResult* result, int* exit_code) const;
+};
+
+// Human-readable one-line description of the detection settings, e.g.
+// "cylinder 5 NM / 1000 ft (altitude tolerance 100 ft), look-ahead 300 s".
+std::string DescribeSettings(const detect::DetectorOptions& d);
+
+}  // namespace deconflict::cli

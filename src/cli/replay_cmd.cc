@@ -1,0 +1,262 @@
+// `deconflict replay FILE`: steps through recorded traffic, writes alert events and a summary.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <unordered_map>
+
+#include "cli/command.h"
+#include "cli/detection_flags.h"
+#include "core/units.h"
+#include "io/replay.h"
+#include "io/writer.h"
+
+namespace deconflict::cli {
+namespace {
+
+using detect::AlertLevel;
+
+// UNIX times as UTC date and time; scenario times (small values) as H:MM:SS.
+std::string TimeText(double t) {
+  if (t > 1e8) {
+    std::time_t secs = static_cast<std::time_t>(std::floor(t));
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
+    return buf;
+  }
+  long s = static_cast<long>(std::floor(t));
+  return fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+}
+
+// A progress bar on stderr, drawn only when stderr is a terminal.
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1) {}
+  void Update(double fraction) {
+    if (!enabled_) return;
+    int percent = static_cast<int>(fraction * 100);
+    if (percent == last_) return;
+    last_ = percent;
+    int filled = percent * 40 / 100;
+    std::fprintf(stderr, "\rreplay [%s%s] %3d%%", std::string(filled, '#').c_str(),
+                 std::string(40 - filled, '.').c_str(), percent);
+    std::fflush(stderr);
+  }
+  void Clear() {
+    if (enabled_ && last_ >= 0) std::fprintf(stderr, "\r%60s\r", "");
+  }
+
+ private:
+  bool enabled_;
+  int last_ = -1;
+};
+
+struct ReplayCommand {
+  DetectionFlags flags;
+  std::string format = "text";
+  std::string output;
+  std::string step = "1s";
+  std::string stale = "30s";
+  CLI::Option* stale_opt = nullptr;
+  std::string duration;
+  std::size_t max_events = 20;
+  bool stats = false;
+
+  int Run() {
+    int exit_code = kExitOk;
+    std::optional<io::OutputFormat> machine_format;
+    if (format != "text") {
+      auto f = io::ParseOutputFormat(format);
+      if (!f.ok()) {
+        std::fprintf(stderr, "deconflict replay: --format: %s (or text)\n", f.status().message().c_str());
+        return kExitUsage;
+      }
+      machine_format = *f;
+    }
+    io::ReplayOptions options;
+    auto step_s = units::ParseQuantity(step, units::Dimension::kTime);
+    auto stale_s = units::ParseQuantity(stale, units::Dimension::kTime);
+    if (!step_s.ok() || !(*step_s > 0)) {
+      std::fprintf(stderr, "deconflict replay: --step: %s\n",
+                   step_s.ok() ? "must be positive" : step_s.status().message().c_str());
+      return kExitUsage;
+    }
+    if (!stale_s.ok() || !(*stale_s > 0)) {
+      std::fprintf(stderr, "deconflict replay: --stale: %s\n",
+                   stale_s.ok() ? "must be positive" : stale_s.status().message().c_str());
+      return kExitUsage;
+    }
+    options.step_s = *step_s;
+    options.stale_s = *stale_s;
+
+    io::ReadResult input;
+    if (!flags.Read("replay", &input, &exit_code)) return exit_code;
+    if (Status s = flags.Resolve(input.scenario, &options.detector, &options.alerting); !s.ok()) {
+      std::fprintf(stderr, "deconflict replay: %s\n", s.message().c_str());
+      return kExitUsage;
+    }
+    // A BlueSky scenario creates each aircraft once and it flies on: never stale unless asked.
+    auto fmt_in = io::ParseInputFormat(flags.input_format);
+    bool scenario = fmt_in.ok() && (*fmt_in == io::InputFormat::kBlueSky ||
+                                    (*fmt_in == io::InputFormat::kAuto && io::FormatFromPath(flags.file).ok() &&
+                                     *io::FormatFromPath(flags.file) == io::InputFormat::kBlueSky));
+    if (scenario && stale_opt->count() == 0) options.stale_s = std::numeric_limits<double>::infinity();
+    if (!input.states.empty()) {
+      double first = input.states.front().time_s, last = first;
+      for (const auto& s : input.states) {
+        first = std::min(first, s.time_s);
+        last = std::max(last, s.time_s);
+      }
+      if (!duration.empty()) {
+        auto d = units::ParseQuantity(duration, units::Dimension::kTime);
+        if (!d.ok() || !(*d >= 0)) {
+          std::fprintf(stderr, "deconflict replay: --duration: %s\n",
+                       d.ok() ? "must not be negative" : d.status().message().c_str());
+          return kExitUsage;
+        }
+        options.end_s = first + *d;
+      } else if (scenario) {
+        // Let the scenario's aircraft fly on for one look-ahead after the last CRE.
+        options.end_s = last + options.detector.minima.lookahead_s;
+      }
+    }
+
+    std::ofstream file;
+    if (!output.empty()) {
+      file.open(output);
+      if (!file) {
+        std::fprintf(stderr, "deconflict replay: cannot write %s\n", output.c_str());
+        return kExitFailure;
+      }
+    }
+    std::ostream& out = output.empty() ? std::cout : file;
+
+    std::unordered_map<std::string, std::string> callsigns;
+    for (const auto& s : input.states)
+      if (!s.callsign.empty()) callsigns[s.id] = s.callsign;
+    const std::size_t input_states = input.states.size();
+
+    std::unique_ptr<io::EventWriter> writer;
+    if (machine_format) writer = std::make_unique<io::EventWriter>(out, *machine_format);
+    std::vector<io::ReplayEvent> ended;  // text mode: completed alerts
+    ProgressBar bar;
+    auto summary = io::Replay(
+        std::move(input.states), options,
+        [&](const io::ReplayEvent& e) {
+          if (writer) writer->Write(e);
+          else if (e.event.kind == detect::AlertEvent::Kind::kEnd) ended.push_back(e);
+        },
+        [&](double f) { bar.Update(f); });
+    bar.Clear();
+    if (!summary.ok()) {
+      std::fprintf(stderr, "deconflict replay: %s\n", summary.status().message().c_str());
+      return kExitUsage;
+    }
+    if (writer) writer->Finish();
+    else WriteText(out, *summary, options, input_states, ended, callsigns);
+    out.flush();
+    if (!out) {
+      std::fprintf(stderr, "deconflict replay: write error on %s\n", output.empty() ? "stdout" : output.c_str());
+      return kExitFailure;
+    }
+    if (stats) {
+      const auto& s = *summary;
+      std::fprintf(stderr, "%s\n",
+                   fmt::format("{{\"aircraft\":{},\"airborne_aircraft\":{},\"steps\":{},\"max_simultaneous\":{},"
+                               "\"alerts\":{},\"caution_alerts\":{},\"warning_alerts\":{},\"los_alerts\":{},"
+                               "\"pair_conflicts\":{},\"detect_ms\":{:.3f},\"replay_ms\":{:.3f},\"skipped_lines\":{}}}",
+                               s.aircraft, s.airborne_aircraft, s.steps, s.max_simultaneous, s.alerts,
+                               s.caution_alerts, s.warning_alerts, s.los_alerts, s.pair_conflicts, s.detect_ms,
+                               s.replay_ms, input.skipped)
+                       .c_str());
+    }
+    return kExitOk;
+  }
+
+  std::string Name(const std::string& id, const std::unordered_map<std::string, std::string>& callsigns) const {
+    auto it = callsigns.find(id);
+    return it == callsigns.end() || it->second == id ? id : id + " " + it->second;
+  }
+
+  void WriteText(std::ostream& out, const io::ReplaySummary& s, const io::ReplayOptions& options,
+                 std::size_t input_states, std::vector<io::ReplayEvent> ended,
+                 const std::unordered_map<std::string, std::string>& callsigns) const {
+    out << fmt::format("deconflict replay of {}: {} states, {} aircraft\n", flags.file, input_states, s.aircraft);
+    out << fmt::format("  {} to {}, step {:g} s, aircraft dropped after {:g} s without a report\n",
+                       TimeText(s.first_time_s), TimeText(s.last_time_s), options.step_s, options.stale_s);
+    out << fmt::format("  {}; warning within {:g} s\n\n", DescribeSettings(options.detector),
+                       options.alerting.warning_lookahead_s);
+    // The most notable alerts: losses of separation, then warnings, then the closest; shown in time order.
+    std::stable_sort(ended.begin(), ended.end(), [](const io::ReplayEvent& a, const io::ReplayEvent& b) {
+      if (a.los_seen != b.los_seen) return a.los_seen;
+      if (a.max_level != b.max_level) return a.max_level > b.max_level;
+      return a.event.min_h_dist_m < b.event.min_h_dist_m;
+    });
+    const std::size_t shown = max_events == 0 ? ended.size() : std::min(max_events, ended.size());
+    std::vector<io::ReplayEvent> show(ended.begin(), ended.begin() + static_cast<std::ptrdiff_t>(shown));
+    std::sort(show.begin(), show.end(), [](const io::ReplayEvent& a, const io::ReplayEvent& b) {
+      return a.event.begin_time_s < b.event.begin_time_s;
+    });
+    if (ended.empty()) {
+      out << "No alerts.\n\n";
+    } else {
+      out << fmt::format("Alerts: {} ({}most notable first: losses of separation, warnings, closest)\n",
+                         ended.size(), shown < ended.size() ? fmt::format("showing {}, ", shown) : "");
+      out << fmt::format("  {:<21} {:>7}  {:<34} {:<8} {:>9} {:>9}  {}\n", "begin", "length", "aircraft", "level",
+                         "min horiz", "min vert", "separation");
+      for (const auto& r : show) {
+        const auto& e = r.event;
+        out << fmt::format("  {:<21} {:>6.0f}s  {:<34} {:<8} {:>6.2f} NM {:>6.0f} ft  {}\n", TimeText(e.begin_time_s),
+                           e.time_s - e.begin_time_s,
+                           Name(e.id_a, callsigns) + " / " + Name(e.id_b, callsigns),
+                           detect::AlertLevelName(r.max_level), units::MetersToNauticalMiles(e.min_h_dist_m),
+                           units::MetersToFeet(e.min_v_dist_m), r.los_seen ? "LOST" : "kept");
+      }
+      out << "  (min horiz and min vert are the smallest seen during the alert, not necessarily at the same time)\n\n";
+    }
+    out << "Summary\n";
+    out << fmt::format("  aircraft        {} ({} airborne, at most {} at once)\n", s.aircraft, s.airborne_aircraft,
+                       s.max_simultaneous);
+    out << fmt::format("  steps           {}\n", s.steps);
+    out << fmt::format("  alerts          {} (caution {}, warning {})\n", s.alerts, s.caution_alerts, s.warning_alerts);
+    out << fmt::format("  loss of sep.    {}\n", s.los_alerts);
+    out << fmt::format("  time            {:.0f} ms (detection {:.0f} ms)\n", s.replay_ms, s.detect_ms);
+  }
+};
+
+const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
+  auto st = std::make_shared<ReplayCommand>();
+  CLI::App* cmd = app.add_subcommand(
+      "replay",
+      "Replay recorded traffic: at each time step, each aircraft's latest report moved to the step time in a "
+      "straight line (aircraft on the ground or not heard for --stale are left out), conflict detection, and "
+      "alerts with hysteresis. Writes alert events (begin, level change, end, with minimum separation) and a "
+      "summary. A progress bar is drawn on stderr when it is a terminal.\n"
+      "Exit codes: 0 ok, 1 failure (I/O), 2 bad input data (the message names file, line and field), "
+      "64 bad command line.");
+  st->flags.Add(cmd);
+  cmd->add_option("--format", st->format,
+                  "text (default: notable alerts and a summary, for people), csv, json or jsonl (every event)");
+  cmd->add_option("-o,--output", st->output, "write to this file (default: stdout)");
+  cmd->add_option("--step", st->step, "time step (default 1s)");
+  st->stale_opt = cmd->add_option("--stale", st->stale,
+                                  "drop aircraft not heard for this long (default 30s; BlueSky scenarios: never)");
+  cmd->add_option("--duration", st->duration,
+                  "replay this long from the first report (default: to the last report; BlueSky scenarios: one "
+                  "look-ahead past the last CRE)");
+  cmd->add_option("--max-events", st->max_events, "text format: show at most this many alerts, 0 = all (default 20)");
+  cmd->add_flag("--stats", st->stats, "write one JSON line with the summary to stderr");
+  cmd->callback([st, exit_code] { *exit_code = st->Run(); });
+});
+
+}  // namespace
+}  // namespace deconflict::cli
