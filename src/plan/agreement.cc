@@ -54,6 +54,16 @@ Result<Version> AgreementBook::Propose(const PartyId& by, const PartyId& other, 
   return latest + 1;
 }
 
+Result<Version> AgreementBook::Counter(const PartyId& by, const PartyId& other, const AgreementTerms& terms,
+                                       Version latest_seen) {
+  auto it = agreements_.find(KeyOf(by, other));
+  const bool pending = it != agreements_.end() && !it->second.versions.empty() &&
+                       it->second.versions.back().proposed_by == other &&
+                       it->second.versions.back().number != it->second.in_force;
+  if (!pending) return Status::NotFound("agreement " + by + "-" + other + ": no proposal from " + other + " to answer");
+  return Propose(by, other, terms, latest_seen);
+}
+
 Status AgreementBook::Accept(const PartyId& by, const PartyId& other, Version version) {
   auto it = agreements_.find(KeyOf(by, other));
   if (it == agreements_.end() || by == other)

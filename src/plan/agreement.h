@@ -27,6 +27,11 @@ class AgreementBook {
   // naming the field); kConflict when latest_seen is stale.
   Result<Version> Propose(const PartyId& by, const PartyId& other, const AgreementTerms& terms, Version latest_seen);
 
+  // Answers the other party's pending proposal `latest_seen` with different terms (a new version
+  // accepted by `by` only). kNotFound when there is no proposal from `other` pending at that version;
+  // kConflict when latest_seen is stale.
+  Result<Version> Counter(const PartyId& by, const PartyId& other, const AgreementTerms& terms, Version latest_seen);
+
   // `by` accepts `version` of the agreement with `other`. It must be the latest proposal (kConflict
   // when superseded, kNotFound when unknown). When both parties accepted it, it comes into force.
   Status Accept(const PartyId& by, const PartyId& other, Version version);

@@ -30,7 +30,7 @@ TEST(Agreement, CounterProposalSupersedesAndTheOldVersionStaysInForce) {
   ASSERT_TRUE(book.Accept("red", "blue", 1).ok());
   // Blue proposes 1000 m; red counters with 800 m before anyone accepts.
   ASSERT_EQ(*book.Propose("blue", "red", Buffer(1000), 1), 2u);
-  auto counter = book.Propose("red", "blue", Buffer(800), 2);
+  auto counter = book.Counter("red", "blue", Buffer(800), 2);
   ASSERT_TRUE(counter.ok());
   EXPECT_EQ(*counter, 3u);
   // Version 1 is still in force; accepting the superseded version 2 is refused.
@@ -47,6 +47,16 @@ TEST(Agreement, CounterProposalSupersedesAndTheOldVersionStaysInForce) {
   ASSERT_TRUE(ag.has_value());
   EXPECT_EQ(ag->versions.size(), 3u);
   EXPECT_EQ(ag->versions[2].proposed_by, "red");
+}
+
+TEST(Agreement, CounterNeedsAPendingProposalFromTheOtherParty) {
+  AgreementBook book;
+  EXPECT_EQ(book.Counter("red", "blue", Buffer(1), 0).status().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(book.Propose("blue", "red", Buffer(500), 0).ok());
+  EXPECT_EQ(book.Counter("blue", "red", Buffer(1), 1).status().code(), ErrorCode::kNotFound);  // own proposal
+  EXPECT_EQ(book.Counter("red", "blue", Buffer(1), 0).status().code(), ErrorCode::kConflict);   // stale
+  ASSERT_TRUE(book.Counter("red", "blue", Buffer(600), 1).ok());
+  EXPECT_EQ(book.InForce("red", "blue"), 0u);  // nothing accepted by both yet
 }
 
 TEST(Agreement, OwnAcceptanceAloneIsNotEnough) {

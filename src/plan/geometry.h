@@ -24,18 +24,13 @@
 #include <vector>
 
 #include "core/status.h"
+#include "plan/limits.h"
 #include "plan/model.h"
 
 namespace deconflict::plan {
 
 inline constexpr double kConservativeRadiusM = 6335439.327;  // WGS84 a(1-e^2), metres
 inline constexpr double kMeanEarthRadiusM = 6371008.8;       // IUGG mean radius R1, metres (areas, reports)
-
-struct GeometryLimits {
-  int max_vertices = 1000;         // per polygon, after dropping the closing vertex
-  double max_area_m2 = 2500e6;     // 2,500 km^2 per outline (polygon or circle), on the mean sphere
-  double min_circle_radius_m = 0.01;
-};
 
 // Metres along the surface -> conservative angle on the unit sphere (see above).
 S1ChordAngle ConservativeAngle(double metres);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace deconflict::plan {
 namespace {
@@ -48,6 +49,15 @@ bool CapsWithin(const S2Point& a, double ra, const S2Point& b, double rb, double
 }
 
 }  // namespace
+
+VolumeIndex::VolumeIndex() {
+  for (int li = 0; li < kNumLevels; ++li) {
+    for (int r = 0; r < kNumRungs; ++r) {
+      span_lo_[li][r] = std::numeric_limits<double>::infinity();
+      span_hi_[li][r] = -std::numeric_limits<double>::infinity();
+    }
+  }
+}
 
 void VolumeIndex::Insert(uint64_t handle, const S2Cap& cap, double t0_s, double t1_s, double alt_lo_m,
                          double alt_hi_m) {
@@ -103,9 +113,11 @@ void VolumeIndex::Insert(uint64_t handle, const S2Cap& cap, double t0_s, double 
   std::sort(s.keys.begin(), s.keys.end());
   s.keys.erase(std::unique(s.keys.begin(), s.keys.end()), s.keys.end());
   s.keys.shrink_to_fit();
-  for (uint64_t k : s.keys) postings_[k].push_back(slot_id);
+  for (uint64_t k : s.keys) postings_[k].push_back({t0_s, t1_s, slot_id});
   slot_of_[handle] = slot_id;
   ++count_[level_idx][rung];
+  span_lo_[level_idx][rung] = std::min(span_lo_[level_idx][rung], t0_s);
+  span_hi_[level_idx][rung] = std::max(span_hi_[level_idx][rung], t1_s);
 }
 
 bool VolumeIndex::Remove(uint64_t handle) {
@@ -117,7 +129,7 @@ bool VolumeIndex::Remove(uint64_t handle) {
     auto p = postings_.find(k);
     if (p == postings_.end()) continue;
     auto& list = p->second;
-    auto pos = std::find(list.begin(), list.end(), slot_id);
+    auto pos = std::find_if(list.begin(), list.end(), [slot_id](const Posting& x) { return x.slot == slot_id; });
     if (pos != list.end()) {
       *pos = list.back();
       list.pop_back();
@@ -139,10 +151,10 @@ void VolumeIndex::Find(const Query& q, std::vector<uint64_t>* out) const {
   const S2Point qc = q.cap.center();
   const double qr = q.cap.GetRadius().radians();
   std::vector<uint32_t> found;
+  // Time is checked on the posting; the rest of the cheap filters read the slot's hot data.
   auto consider = [&](uint32_t slot_id) {
     const Hot& s = hot_[slot_id];
     if (!s.live) return;
-    if (s.t1 < q.t0_s || s.t0 > q.t1_s) return;
     if (s.hi + q.pad_vertical_m < q.alt_lo_m || s.lo - q.pad_vertical_m > q.alt_hi_m) return;
     if (!CapsWithin(s.center, s.radius, qc, qr, pad_rad)) return;
     found.push_back(slot_id);
@@ -162,8 +174,10 @@ void VolumeIndex::Find(const Query& q, std::vector<uint64_t>* out) const {
     S2RegionCoverer::GetSimpleCovering(padded, padded.center(), kLevels[li], &cells);
     for (int r = 0; r < kNumRungs && !scanned; ++r) {
       if (count_[li][r] == 0) continue;
+      const double t0 = std::max(q.t0_s, span_lo_[li][r]), t1 = std::min(q.t1_s, span_hi_[li][r]);
+      if (t0 > t1) continue;  // nothing filed here at that time
       int64_t b0, b1;
-      Buckets(r, q.t0_s, q.t1_s, &b0, &b1);
+      Buckets(r, t0, t1, &b0, &b1);
       if (static_cast<double>(b1 - b0 + 1) * static_cast<double>(cells.size()) > kMaxKeysPerQueryRung) {
         scanned = true;
         break;
@@ -172,14 +186,25 @@ void VolumeIndex::Find(const Query& q, std::vector<uint64_t>* out) const {
         for (int64_t b = b0; b <= b1; ++b) {
           auto p = postings_.find(Key(c.id(), r, b));
           if (p == postings_.end()) continue;
-          for (uint32_t slot_id : p->second) consider(slot_id);
+          for (const Posting& x : p->second) {
+            if (x.t1 < q.t0_s || x.t0 > q.t1_s) continue;
+            // A volume filed under several buckets that the query also spans is taken at the first
+            // shared bucket only.
+            if (kRungSeconds[r] > 0 &&
+                b != std::max(b0, static_cast<int64_t>(std::floor(x.t0 / kRungSeconds[r]))))
+              continue;
+            consider(x.slot);
+          }
         }
       }
     }
   }
   if (scanned) {  // a query too large for cell lookups: every live slot passes the cheap filters
     found.clear();
-    for (uint32_t i = 0; i < slots_.size(); ++i) consider(i);
+    for (uint32_t i = 0; i < slots_.size(); ++i) {
+      if (hot_[i].t1 < q.t0_s || hot_[i].t0 > q.t1_s) continue;
+      consider(i);
+    }
   }
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
@@ -199,7 +224,7 @@ VolumeIndex::Stats VolumeIndex::GetStats() const {
   bytes += postings_.bucket_count() * sizeof(void*);
   for (const auto& [k, list] : postings_) {
     bytes += sizeof(uint64_t) + sizeof(list) + 2 * sizeof(void*);
-    bytes += list.capacity() * sizeof(uint32_t);
+    bytes += list.capacity() * sizeof(Posting);
     st.postings += list.size();
   }
   st.bytes = bytes;

@@ -27,6 +27,8 @@ class VolumeIndex {
   static constexpr int kMaxCellsPerVolume = 16;
   static constexpr int kMaxBucketsPerVolume = 8;
 
+  VolumeIndex();
+
   struct Query {
     S2Cap cap;              // the outline's bound; padded by pad_horizontal_m inside Find
     double pad_horizontal_m = 0;
@@ -74,8 +76,16 @@ class VolumeIndex {
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   std::unordered_map<uint64_t, uint32_t> slot_of_;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> postings_;
+  // A posting carries the time window so that the time filter runs on the posting list alone.
+  struct Posting {
+    double t0, t1;
+    uint32_t slot;
+  };
+  std::unordered_map<uint64_t, std::vector<Posting>> postings_;
   size_t count_[kNumLevels][kNumRungs] = {};
+  // Time span ever filed per (level, rung), to clip a long query's buckets (never shrunk: conservative).
+  double span_lo_[kNumLevels][kNumRungs];
+  double span_hi_[kNumLevels][kNumRungs];
 };
 
 }  // namespace deconflict::plan

@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "plan/index.h"
+#include "plan/tracks.h"
+#include "plan/validate.h"
 
 namespace deconflict::plan {
 namespace {
@@ -236,6 +238,8 @@ struct Registry::Impl {
 Registry::Registry(RegistryOptions options)
     : impl_(std::make_unique<Impl>()), agreements_(options.default_terms) {
   impl_->options = std::move(options);
+  // Index handles keep the volume number in 16 bits.
+  impl_->options.limits.max_volumes = std::min<size_t>(impl_->options.limits.max_volumes, 0xffff);
 }
 
 Registry::~Registry() = default;
@@ -308,15 +312,11 @@ Result<ZoneDecision> Registry::PutZone(const Zone& zone, Version expected, doubl
   // The operations this zone now meets, as their owners see it.
   std::set<std::string> seen;
   std::vector<uint64_t> candidates;
+  // Buffers depend on the pair; the prefilter is widened by the largest one the zone owner has.
+  const auto pads = agreements_.MaxBuffersFor(zone.owner);
   for (size_t i = 0; i < old->vols.size(); ++i) {
     candidates.clear();
-    impl_->op_index.Find(impl_->QueryOf(old->vols[i], {0, 0}), &candidates);
-    // Buffers depend on the pair; widen the prefilter by the largest one the zone owner has.
-    const auto pads = agreements_.MaxBuffersFor(zone.owner);
-    if (pads.first > 0 || pads.second > 0) {
-      candidates.clear();
-      impl_->op_index.Find(impl_->QueryOf(old->vols[i], pads), &candidates);
-    }
+    impl_->op_index.Find(impl_->QueryOf(old->vols[i], pads), &candidates);
     for (uint64_t h : candidates) {
       auto s = impl_->op_by_serial.find(SerialOf(h));
       if (s == impl_->op_by_serial.end() || seen.count(s->second->op.id)) continue;

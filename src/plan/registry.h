@@ -30,9 +30,8 @@
 #include "core/status.h"
 #include "core/track.h"
 #include "plan/agreement.h"
+#include "plan/limits.h"
 #include "plan/model.h"
-#include "plan/tracks.h"
-#include "plan/validate.h"
 
 namespace deconflict::plan {
 

@@ -1,4 +1,5 @@
 #include "plan/registry.h"
+#include "plan/validate.h"
 
 #include <gtest/gtest.h>
 

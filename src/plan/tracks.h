@@ -11,26 +11,10 @@
 #include <optional>
 
 #include "core/track.h"
+#include "plan/limits.h"
 #include "plan/validate.h"
 
 namespace deconflict::plan {
-
-// A track conforms to its operation when some volume contains it within these tolerances
-// (F3548-21 leaves the conformance bound to the USS; these cover GNSS error and 5 s of clock skew).
-struct ConformanceOptions {
-  double horizontal_tolerance_m = 15;
-  double vertical_tolerance_m = 10;
-  double time_tolerance_s = 5;  // F3548-21 TimeSyncMaxDifferentialSeconds
-};
-
-struct Conformance {
-  bool conforming = false;
-  int nearest_volume = -1;        // the volume the track is closest to (time-wise eligible first)
-  double horizontal_outside_m = 0;  // distance outside that volume's outline (0 inside)
-  double vertical_outside_m = 0;    // distance outside its altitude band (0 inside)
-  double time_outside_s = 0;        // time outside its window (0 inside)
-  std::string reason;               // empty when conforming
-};
 
 Conformance CheckConformance(const TrackState& track, const std::vector<CompiledVolume>& volumes,
                              const ConformanceOptions& options);

@@ -7,16 +7,10 @@
 
 #include "core/status.h"
 #include "plan/geometry.h"
+#include "plan/limits.h"
 #include "plan/model.h"
 
 namespace deconflict::plan {
-
-struct PlanLimits {
-  GeometryLimits geometry;
-  size_t max_volumes = 100;                 // per operation or zone
-  double max_plan_horizon_s = 30 * 86400.0;  // F3548-21 OiMaxPlanHorizon: start at most 30 days ahead
-  double max_duration_s = 366 * 86400.0;     // one volume's time window
-};
 
 // A volume after validation: the compiled outline and its bands.
 struct CompiledVolume {
