@@ -92,14 +92,14 @@ void BM_NarrowPhasePairChecks(benchmark::State& state) {
     const auto vel = f.VelocityToLocal(t.lat_deg, t.lon_deg, t.gs_mps, t.trk_deg, t.vs_mps);
     const double v[kNumFields] = {pos.east_m, pos.north_m, vel.east_m, vel.north_m, t.alt_m, t.vs_mps,
                                   t.gs_mps, static_cast<double>(k % 3), 0, 0, 0, 0};
-    for (int fi = 0; fi < kNumFields; ++fi) b.field(fi)[k] = v[fi];
+    for (int fi = 0; fi < kNumFields; ++fi) b.field(fi)[k] = static_cast<float>(v[fi]);
   }
   FilterParams p;
-  p.r2 = 9260.0 * 9260.0 + 2000.0 * 2000.0;
+  p.r2 = 9260.0f * 9260.0f + 2000.0f * 2000.0f;
   p.t = 300;
-  p.h = 274.32;
-  const double key[4] = {0, 0, 0, 0};
-  std::vector<int64_t> hit(n);
+  p.h = 274.32f;
+  const float key[4] = {0, 0, 0, 0};
+  std::vector<int32_t> hit(n);
   int64_t pairs = 0, hits = 0;
   for (auto _ : state) {
     for (size_t i = 0; i + 1 < n; ++i) {

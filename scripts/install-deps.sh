@@ -17,6 +17,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   dump1090-mutability       # the real ADS-B decoder used by feed tests
   clang-14                  # libFuzzer (-fsanitize=fuzzer) for the SBS parser fuzz target (scripts/fuzz-sbs.sh)
+  libclang-rt-14-dev        # the libFuzzer/sanitizer runtimes clang-14 only recommends (we install without recommends)
   python3
 )
 

@@ -55,8 +55,8 @@ struct DetectorOptions {
   // Cell edge = cell_factor × (mean distance flown in the look-ahead + horizontal minimum);
   // altitude band height = band_factor × 2 × (vertical minimum − tolerance).
   struct GridTuning {
-    double cell_factor = 1.0;
-    double band_factor = 2.0;
+    double cell_factor = 1.5;
+    double band_factor = 3.0;
   } grid;
 };
 
@@ -117,6 +117,7 @@ class Detector {
   void Prepare(std::span<const TrackState> tracks, DetectStats* stats);
   bool Evaluate(size_t ka, size_t kb, Conflict* c) const;
   bool PartiesChecked(size_t ka, size_t kb) const;
+  void SortSpatially(double inv_cell);
   void Finish(std::chrono::steady_clock::time_point t0, std::vector<Conflict>* out, DetectStats* st,
               DetectStats* stats) const;
 

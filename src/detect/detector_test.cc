@@ -113,8 +113,51 @@ TEST(DetectorTest, FastAircraftAndLongLookaheadUseTheFallbackAndStayExact) {
   for (size_t i = 0; i < tracks.size(); i += 10) tracks[i].gs_mps = 1400;  // beyond the grid reach
   DetectorOptions o;
   o.minima.lookahead_s = 900;
-  Detector d(o);
-  ExpectSameConflicts(d.Detect(tracks), d.DetectBruteForce(tracks), "fast");
+  // With huge cells a far-reaching aircraft covers few cells: it must still leave the grid.
+  for (double cell : {1.0, 10.0}) {
+    o.grid.cell_factor = cell;
+    Detector d(o);
+    const auto want = d.DetectBruteForce(tracks);
+    size_t with_fast = 0;
+    for (const auto& c : want) with_fast += (c.a % 10 == 0) || (c.b % 10 == 0);
+    EXPECT_GT(with_fast, 0u);
+    ExpectSameConflicts(d.Detect(tracks), want, "fast");
+  }
+}
+
+TEST(DetectorTest, FarReachingHeadOnIsFoundWhateverTheGrid) {
+  // A 1400 m/s aircraft and a 250 m/s one, 1900 km apart on the equator, head-on: they meet after
+  // 1900 km / 1650 m/s = 1152 s, inside a 1200 s look-ahead (the other aircraft, <= 250 m/s, stay
+  // within the grid's 300 km reach). Straight ECEF lines this long leave the surface by hundreds of
+  // km, so only the exact path for far-reaching aircraft keeps the pair.
+  auto tracks = Traffic(8, 300, 2000e3, 0, 5, 0.3, 2);
+  TrackState fast, slow;
+  fast.id = "fast";
+  fast.party = "P0";
+  fast.lat_deg = 0;
+  fast.lon_deg = 0;
+  fast.alt_m = 15000;
+  fast.gs_mps = 1400;
+  fast.trk_deg = 90;
+  slow = fast;
+  slow.id = "slow";
+  slow.party = "P1";
+  slow.lon_deg = 1900e3 / 111319.5;
+  slow.gs_mps = 250;
+  slow.trk_deg = 270;
+  tracks.insert(tracks.begin() + 150, fast);
+  tracks.push_back(slow);
+  DetectorOptions o;
+  o.minima.lookahead_s = 1200;
+  for (double cell : {0.5, 1.0, 10.0}) {
+    o.grid.cell_factor = cell;
+    Detector d(o);
+    const auto got = d.Detect(tracks);
+    ExpectSameConflicts(got, d.DetectBruteForce(tracks), "far reaching");
+    bool found = false;
+    for (const auto& c : got) found |= c.a == 150 && c.b == tracks.size() - 1;
+    EXPECT_TRUE(found) << "cell factor " << cell;
+  }
 }
 
 TEST(DetectorTest, IncludeSamePartyAndOverridesEqualBruteForce) {
@@ -144,6 +187,17 @@ std::vector<TrackState> HeadOn(double alt_b_m = 10000) {
   t[0].trk_deg = 90;
   t[1].trk_deg = 270;
   return t;
+}
+
+TEST(DetectorTest, ReusedDetectorGivesTheSameResults) {
+  // Buffers are kept between calls; a large, a small and the large input again must not interfere.
+  const auto big = Traffic(31, 3000, 150e3, 47, 8);
+  const auto small = Traffic(32, 200, 50e3, -60, 170);
+  Detector d;
+  const auto first = d.Detect(big);
+  ASSERT_FALSE(first.empty());
+  ExpectSameConflicts(d.Detect(small), Detector().Detect(small), "small after big");
+  ExpectSameConflicts(d.Detect(big), first, "big again");
 }
 
 TEST(DetectorTest, HeadOnPairMatchesPlanarGeometry) {
@@ -187,6 +241,20 @@ TEST(DetectorTest, DefaultToleranceIgnoresQuantisedStandardSpacing) {
   DetectorOptions o;
   o.vertical_tolerance_m = 0;
   EXPECT_EQ(Detector(o).Detect(HeadOn(10000 + units::FeetToMeters(975))).size(), 1u);
+}
+
+TEST(DetectorTest, WellClearUsesZthrMinusTolerance) {
+  // Co-altitude head-on is a violation; 400 ft apart is one at tolerance 0 (<= 450 ft) but not with
+  // the default 100 ft tolerance (<= 350 ft).
+  DetectorOptions o;
+  o.model = Model::kWellClear;
+  const auto same = Detector(o).Detect(HeadOn());
+  ASSERT_EQ(same.size(), 1u);
+  // Closing at 400 m/s from 40 km: tau_mod = 35 s at r with r² - 14000 r - DTHR² = 0, r = 14105.4 m.
+  EXPECT_NEAR(same[0].t_in_s, (40000 - 14105.4) / 400, 0.05);
+  EXPECT_TRUE(Detector(o).Detect(HeadOn(10000 + units::FeetToMeters(400))).empty());
+  o.vertical_tolerance_m = 0;
+  EXPECT_EQ(Detector(o).Detect(HeadOn(10000 + units::FeetToMeters(400))).size(), 1u);
 }
 
 TEST(DetectorTest, PartyPairMinimaOverrideTheDefault) {

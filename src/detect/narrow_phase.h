@@ -12,6 +12,11 @@
 // 2 s·w t + |s|² - R² is negative somewhere in [0, T] iff C < 0, or B < 0 and (f(T) < 0 or
 // (-B < A T and B² > A C)) with A = |w|², B = s·w, C = |s|² - R² — no division, no square root.
 // Vertically it tests min over [0, T] of |dz + dvz t| < reach, also exactly.
+//
+// Single precision (8 lanes with AVX2): block coordinates are relative to the block's own tangent
+// plane (|e|, |n| of order 100 km, rounding ~1 cm), and the caller inflates the reaches (R² by
+// 0.1 %, the vertical reach by 5 cm) far beyond the worst rounding of the products, so the filter
+// stays conservative; the exact computation is in double.
 #pragma once
 
 #include <cstddef>
@@ -26,34 +31,34 @@ enum Field : int {
   kVe, kVn,  // planar velocity, m/s
   kAlt, kVs,  // altitude m, vertical rate m/s
   kSpeed,     // ground speed m/s (well-clear reach)
-  kParty,     // party id (as double; exact)
+  kParty,     // party id (as float; exact below 2^24)
   kLo0, kLo1, kLo2, kLo3,  // broad-phase cell range lower corner (x, y, z, altitude band)
   kNumFields
 };
 
 // A block of aircraft as structure of arrays: field f of aircraft j is field(f)[j].
 struct SoaBlock {
-  std::vector<double> data;
+  std::vector<float> data;
   size_t size = 0, stride = 0;
   void Resize(size_t n);  // contents unspecified after a resize
-  double* field(int f) { return data.data() + static_cast<size_t>(f) * stride; }
-  const double* field(int f) const { return data.data() + static_cast<size_t>(f) * stride; }
-  size_t bytes() const { return data.capacity() * sizeof(double); }
+  float* field(int f) { return data.data() + static_cast<size_t>(f) * stride; }
+  const float* field(int f) const { return data.data() + static_cast<size_t>(f) * stride; }
+  size_t bytes() const { return data.capacity() * sizeof(float); }
 };
 
 struct FilterParams {
-  double r2 = 0;    // horizontal reach squared, D² + mu² (inflated slightly: conservative), m²
-  double c2 = 0;    // extra reach² per (speed_i + speed_j)² (well clear: 2 TTHR²), s²
-  double t = 0;     // look-ahead T, s
-  double h = 0;     // vertical reach (inflated slightly), m
-  double tcoa = 0;  // extra vertical reach per |vz| (well clear TCOA), s
-  bool same_party = false;  // pairs of the same party pass
+  float r2 = 0;    // horizontal reach squared, D² + mu² (inflated: conservative), m²
+  float c2 = 0;    // extra reach² per (speed_i + speed_j)² (well clear: 2 TTHR²), s²
+  float t = 0;     // look-ahead T, s
+  float h = 0;     // vertical reach (inflated), m
+  float tcoa = 0;  // extra vertical reach per |vz| (well clear TCOA), s
+  bool same_party = false;  // pairs of the same party pass (party ids are exact below 2^24)
 };
 
 // Aircraft i of `b` against aircraft j in [j0, j1) of the same block: hit[j - j0] = nonzero iff the
 // pair passes the filter and (when `key` is non-null) the bucket de-duplication test
-// max(lo_i, lo_j) == key in all four dimensions.
-void FilterRow(const FilterParams& p, const SoaBlock& b, size_t i, size_t j0, size_t j1, const double* key,
-               int64_t* hit);
+// max(lo_i, lo_j) == key in all four dimensions. Returns the number of hits.
+size_t FilterRow(const FilterParams& p, const SoaBlock& b, size_t i, size_t j0, size_t j1, const float* key,
+                 int32_t* hit);
 
 }  // namespace deconflict::detect::internal

@@ -118,6 +118,16 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     size_t index;
   };
 
+  // A callback to make once mutex_ is released.
+  struct Outgoing {
+    enum Kind { kTrack, kDistress, kExpired } kind;
+    TrackState track;
+    DistressEvent distress;
+  };
+
+  // Threading: sockets, resolvers, timers and file cursors are touched only on the strand (or after the
+  // io thread is joined). mutex_ guards what other threads read: stats, streams/assemblers, outbox_.
+  // User callbacks are never called with mutex_ held.
   struct Source {
     size_t index = 0;
     FeedStats stats;
@@ -130,6 +140,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     std::vector<char> buffer;
     double backoff_s = 0;
     bool attempted = false;
+    uint64_t generation = 0;  // bumped per connection, so a late handler of an old one is ignored
     SteadyClock::time_point last_rx;
     double latest_message_s = 0;  // the feed's clock, for expiry with message times
     double wall_at_latest_s = 0;
@@ -162,21 +173,23 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     so.bad_lines_logged_per_second = options_.bad_lines_logged_per_second;
     Source* raw = s.get();
     AssemblerCallbacks cb;
+    // These run inside SbsStream/TrackAssembler under mutex_: they queue, and Deliver() calls the user's
+    // callbacks after the lock is released.
     cb.on_track = [this, raw](const TrackState& t) {
       if (t.time_s > raw->latest_message_s) {
         raw->latest_message_s = t.time_s;
         raw->wall_at_latest_s = WallNowS();
       }
       ++raw->stats.updates;
-      if (callbacks_.on_track) callbacks_.on_track(t);
+      if (callbacks_.on_track) outbox_.push_back({Outgoing::kTrack, t, {}});
     };
     cb.on_distress = [this, raw](const DistressEvent& e) {
       ++raw->stats.distress_events;
-      if (callbacks_.on_distress) callbacks_.on_distress(e);
+      if (callbacks_.on_distress) outbox_.push_back({Outgoing::kDistress, {}, e});
     };
     cb.on_expired = [this, raw](const TrackState& t) {
       ++raw->stats.expired;
-      if (callbacks_.on_expired) callbacks_.on_expired(t);
+      if (callbacks_.on_expired) outbox_.push_back({Outgoing::kExpired, t, {}});
     };
     s->stream = std::make_unique<SbsStream>(so, std::move(cb));
     s->buffer.resize(1 << 16);
@@ -219,8 +232,10 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     }
     expire_timer_ = std::make_unique<asio::steady_timer>(*strand_);
     stats_timer_ = std::make_unique<asio::steady_timer>(*strand_);
-    ArmExpireTimer();
-    ArmStatsTimer();
+    asio::post(*strand_, [self = shared_from_this()] {
+      self->ArmExpireTimer();
+      self->ArmStatsTimer();
+    });
   }
 
   void StartThread() {
@@ -237,30 +252,27 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void Stop() {
-    {
+    if (!stopped_.exchange(true)) {
       std::lock_guard lock(mutex_);
-      if (stopped_) return;
-      stopped_ = true;
-      if (strand_) {
-        asio::post(*strand_, [self = shared_from_this()] { self->CloseAll(); });
-      }
+      if (strand_) asio::post(*strand_, [self = shared_from_this()] { self->CloseAll(); });
     }
-    if (own_io_) {
-      work_.reset();
-      own_io_->stop();
-      if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
-      std::lock_guard lock(mutex_);
-      CloseAll();
-      for (auto& s : sources_) {
-        s->resolver.reset();
-        s->socket.reset();
-        s->timer.reset();
-      }
-      expire_timer_.reset();
-      stats_timer_.reset();
-      strand_.reset();
-      own_io_.reset();  // destroys pending handlers, which hold references to this Impl
+    if (!own_io_) return;
+    own_io_->stop();
+    if (thread_.get_id() == std::this_thread::get_id()) return;  // from a callback: torn down by the next Stop
+    if (thread_.joinable()) thread_.join();
+    // The io thread is gone: close and destroy the I/O objects before their io_context, whose destruction
+    // frees the pending handlers (and their references to this Impl).
+    CloseAll();
+    for (auto& src : sources_) {
+      src->resolver.reset();
+      src->socket.reset();
+      src->timer.reset();
     }
+    expire_timer_.reset();
+    stats_timer_.reset();
+    strand_.reset();
+    work_.reset();
+    own_io_.reset();
   }
 
   std::vector<FeedStats> Stats() const {
@@ -285,35 +297,59 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
   }
 
  private:
+  // Calls the user's callbacks queued in outbox_. REQUIRES: on the strand, mutex_ not held.
+  void Deliver() {
+    std::vector<Outgoing> batch;
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(outbox_);
+    }
+    for (const Outgoing& o : batch) {
+      if (stopped_) return;
+      switch (o.kind) {
+        case Outgoing::kTrack: callbacks_.on_track(o.track); break;
+        case Outgoing::kDistress: callbacks_.on_distress(o.distress); break;
+        case Outgoing::kExpired: callbacks_.on_expired(o.track); break;
+      }
+    }
+  }
+
   // --- TCP ---------------------------------------------------------------------------------------
   void Connect(Source* s) {
-    std::lock_guard lock(mutex_);
     if (stopped_) return;
-    if (s->attempted) ++s->stats.reconnects;
+    {
+      std::lock_guard lock(mutex_);
+      if (s->attempted) ++s->stats.reconnects;
+    }
     s->attempted = true;
     s->resolver->async_resolve(
         s->endpoint.host, std::to_string(s->endpoint.port),
         [self = shared_from_this(), s](const boost::system::error_code& ec, tcp::resolver::results_type results) {
-          std::lock_guard lock(self->mutex_);
           if (self->stopped_) return;
           if (ec) return self->ConnectFailed(s, "resolve: " + ec.message());
-          asio::async_connect(*s->socket, results,
-                              [self, s](const boost::system::error_code& ec2, const tcp::endpoint&) {
-                                std::lock_guard lock2(self->mutex_);
-                                if (self->stopped_) return;
-                                if (ec2) return self->ConnectFailed(s, ec2.message());
-                                s->stats.connected = true;
-                                ++s->stats.connects;
-                                s->backoff_s = self->options_.reconnect_initial_s;
-                                s->last_rx = SteadyClock::now();
-                                spdlog::info("feeds: connected to {}", s->stats.name);
-                                self->Read(s);
-                              });
+          asio::async_connect(*s->socket, results, [self, s](const boost::system::error_code& ec2, const tcp::endpoint&) {
+            if (self->stopped_) return;
+            if (ec2) return self->ConnectFailed(s, ec2.message());
+            {
+              std::lock_guard lock(self->mutex_);
+              s->stats.connected = true;
+              ++s->stats.connects;
+            }
+            ++s->generation;
+            s->backoff_s = self->options_.reconnect_initial_s;
+            s->last_rx = SteadyClock::now();
+            spdlog::info("feeds: connected to {}", s->stats.name);
+            self->Read(s);
+          });
         });
   }
 
   void ConnectFailed(Source* s, const std::string& why) {
-    ++s->stats.connect_failures;
+    {
+      std::lock_guard lock(mutex_);
+      ++s->stats.connect_failures;
+      s->stats.last_error = why;
+    }
     spdlog::warn("feeds: {}: cannot connect ({}); retrying in {:.2f} s", s->stats.name, why, s->backoff_s);
     ScheduleReconnect(s);
   }
@@ -330,12 +366,16 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
 
   void Read(Source* s) {
     s->socket->async_read_some(
-        asio::buffer(s->buffer), [self = shared_from_this(), s](const boost::system::error_code& ec, size_t n) {
-          std::lock_guard lock(self->mutex_);
-          if (self->stopped_) return;
+        asio::buffer(s->buffer),
+        [self = shared_from_this(), s, generation = s->generation](const boost::system::error_code& ec, size_t n) {
+          if (self->stopped_ || generation != s->generation) return;
           if (n > 0) {
             s->last_rx = SteadyClock::now();
-            s->stream->FeedBytes(std::string_view(s->buffer.data(), n), WallNowS());
+            {
+              std::lock_guard lock(self->mutex_);
+              s->stream->FeedBytes(std::string_view(s->buffer.data(), n), WallNowS());
+            }
+            self->Deliver();
             if (self->stopped_) return;  // a callback stopped us
           }
           if (ec) return self->Disconnected(s, ec == asio::error::eof ? "closed by peer" : ec.message());
@@ -344,28 +384,35 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void Disconnected(Source* s, const std::string& why) {
-    if (!s->stats.connected) return;
-    s->stats.connected = false;
-    ++s->stats.disconnects;
-    s->stream->DiscardPartial();
+    {
+      std::lock_guard lock(mutex_);
+      if (!s->stats.connected) return;
+      s->stats.connected = false;
+      ++s->stats.disconnects;
+      s->stats.last_error = why;
+      s->stream->DiscardPartial();
+    }
     spdlog::warn("feeds: {}: disconnected ({}); reconnecting in {:.2f} s", s->stats.name, why, s->backoff_s);
     ScheduleReconnect(s);
   }
 
   // --- files ---------------------------------------------------------------------------------------
+  // A file source's contents are immutable after AddFile; its cursor lives on the strand.
   void StartFile(Source* s) {
-    std::lock_guard lock(mutex_);
     if (stopped_) return;
-    s->stats.connected = true;
+    {
+      std::lock_guard lock(mutex_);
+      s->stats.connected = true;
+    }
     s->replay_start = SteadyClock::now();
     PlayFile(s);
   }
 
   void PlayFile(Source* s) {
-    if (stopped_) return;
     const double t0 = s->events.empty() ? 0 : s->events.front().time_s;
     size_t budget = 4096;  // events per handler, so that other sources are served in between
     while (s->next_event < s->events.size()) {
+      if (stopped_) return;
       const FileEvent& e = s->events[s->next_event];
       if (s->speed > 0) {
         const auto due = s->replay_start + Seconds((e.time_s - t0) / s->speed);
@@ -379,24 +426,25 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
         break;
       }
       ++s->next_event;
+      {
+        std::lock_guard lock(mutex_);
+        ++(e.distress ? s->stats.distress_events : s->stats.updates);
+      }
       if (e.distress) {
-        ++s->stats.distress_events;
         if (callbacks_.on_distress) callbacks_.on_distress(s->file.distress[e.index]);
       } else {
-        ++s->stats.updates;
         if (callbacks_.on_track) callbacks_.on_track(s->file.updates[e.index]);
       }
-      if (stopped_) return;
     }
+    if (stopped_) return;
     if (s->next_event >= s->events.size()) {
+      std::lock_guard lock(mutex_);
       s->stats.connected = false;
       spdlog::info("feeds: {}: replay finished ({} updates)", s->stats.name, s->stats.updates);
       return;
     }
     s->timer->async_wait([self = shared_from_this(), s](const boost::system::error_code& ec) {
-      if (ec) return;
-      std::lock_guard lock(self->mutex_);
-      self->PlayFile(s);
+      if (!ec && !self->stopped_) self->PlayFile(s);
     });
   }
 
@@ -404,24 +452,25 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
   void ArmExpireTimer() {
     expire_timer_->expires_after(Seconds(options_.expire_interval_s));
     expire_timer_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;
-      std::lock_guard lock(self->mutex_);
-      if (self->stopped_) return;
+      if (ec || self->stopped_) return;
       const double wall = WallNowS();
       const auto steady = SteadyClock::now();
       for (auto& s : self->sources_) {
         if (s->is_file) continue;
-        if (s->stats.connected && steady - s->last_rx > Seconds(self->options_.idle_timeout_s)) {
-          self->Disconnected(s.get(), fmt::format("no data for {} s", self->options_.idle_timeout_s));
+        bool idle;
+        {
+          std::lock_guard lock(self->mutex_);
+          idle = s->stats.connected && steady - s->last_rx > Seconds(self->options_.idle_timeout_s);
+          // The feed's clock: wall time for arrival stamps, else the latest message time run on by the wall.
+          const double now = self->options_.parse.time_source == SbsTimeSource::kArrival
+                                 ? wall
+                                 : s->latest_message_s + (wall - s->wall_at_latest_s);
+          s->stream->assembler().ExpireStale(now);
         }
-        // The feed's clock: wall time for arrival stamps, else the latest message time run on by the wall.
-        const double now = self->options_.parse.time_source == SbsTimeSource::kArrival
-                               ? wall
-                               : s->latest_message_s + (wall - s->wall_at_latest_s);
-        s->stream->assembler().ExpireStale(now);
-        if (self->stopped_) return;
+        if (idle) self->Disconnected(s.get(), fmt::format("no data for {} s", self->options_.idle_timeout_s));
       }
-      self->ArmExpireTimer();
+      self->Deliver();
+      if (!self->stopped_) self->ArmExpireTimer();
     });
   }
 
@@ -429,11 +478,9 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     if (options_.stats_interval_s <= 0 || !callbacks_.on_stats) return;
     stats_timer_->expires_after(Seconds(options_.stats_interval_s));
     stats_timer_->async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;
-      std::lock_guard lock(self->mutex_);
-      if (self->stopped_) return;
+      if (ec || self->stopped_) return;
       self->callbacks_.on_stats(self->Stats());
-      self->ArmStatsTimer();
+      if (!self->stopped_) self->ArmStatsTimer();
     });
   }
 
@@ -443,6 +490,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
       if (s->resolver) s->resolver->cancel();
       if (s->socket) s->socket->close(ignored);
       if (s->timer) s->timer->cancel();
+      std::lock_guard lock(mutex_);
       s->stats.connected = false;
     }
     if (expire_timer_) expire_timer_->cancel();
@@ -451,8 +499,9 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
 
   FeedManagerOptions options_;
   FeedCallbacks callbacks_;
-  mutable std::recursive_mutex mutex_;  // recursive: callbacks may call Stats()/Aircraft()
-  bool stopped_ = false;
+  mutable std::mutex mutex_;
+  std::atomic<bool> stopped_{false};
+  std::vector<Outgoing> outbox_;  // guarded by mutex_
   std::vector<std::unique_ptr<Source>> sources_;
   std::optional<asio::strand<asio::io_context::executor_type>> strand_;
   std::unique_ptr<asio::steady_timer> expire_timer_;

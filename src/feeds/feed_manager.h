@@ -4,8 +4,9 @@
 // periodic stats are delivered through callbacks.
 //
 // Threading: all network handlers and callbacks run serialised on one strand of the io_context (given to
-// Start, or owned by StartThread). Stats() and Aircraft() are safe from any thread, including from inside
-// a callback. Asio is kept out of this header.
+// Start, or owned by StartThread). Callbacks run without any lock of the manager held: they may call
+// Stats(), Aircraft() and Stop(). Stats() and Aircraft() are safe from any thread. Asio is kept out of
+// this header.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +76,7 @@ struct FeedStats {
   uint64_t updates = 0;          // on_track calls
   uint64_t distress_events = 0;  // on_distress calls
   uint64_t expired = 0;          // on_expired calls
+  std::string last_error;        // why the last connection attempt failed or ended; "" if none yet
 };
 
 struct FeedCallbacks {
@@ -103,8 +105,9 @@ class FeedManager {
   void Start(boost::asio::io_context& io);
   // Starts every source on an io_context run by one thread of its own.
   void StartThread();
-  // Closes connections and cancels timers; no callback runs after Stop returns (for StartThread, and for
-  // Start once the caller's io_context has no handler of ours running). Safe to call twice.
+  // Closes connections and cancels timers. With StartThread, no callback runs after Stop returns (called
+  // from a callback, it stops the rest and the destructor joins the thread). With Start(io), a callback
+  // already running may finish; no other starts. Safe to call twice.
   void Stop();
 
   std::vector<FeedStats> Stats() const;

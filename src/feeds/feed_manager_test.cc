@@ -129,6 +129,7 @@ TEST(FeedManagerTest, ReconnectsWhenTheServerClosesAndReopens) {
   // While nobody listens, connection attempts fail and are retried.
   ASSERT_TRUE(Eventually([&] { return manager.Stats()[0].connect_failures >= 2; }));
   EXPECT_FALSE(manager.Stats()[0].connected);
+  EXPECT_EQ(manager.Stats()[0].last_error, boost::system::error_code(asio::error::connection_refused).message());
 
   {  // Second session on the same port: a second aircraft arrives through the new connection.
     acceptor = std::make_unique<tcp::acceptor>(server_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
@@ -185,6 +186,70 @@ TEST(FeedManagerTest, DistressFromTheFeedReachesTheCallbackWithTheParty) {
   EXPECT_EQ(manager.Stats()[0].name, "receiver-1");
 }
 
+TEST(FeedManagerTest, StaleTracksExpireAndStatsArePublished) {
+  asio::io_context server_io;
+  tcp::acceptor acceptor(server_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  FeedManagerOptions options = FastOptions();
+  options.stale_after_s = 0.2;
+  options.expire_interval_s = 0.05;
+  options.stats_interval_s = 0.05;
+  std::mutex mutex;
+  std::vector<std::string> expired;
+  std::vector<FeedStats> last_stats;
+  FeedCallbacks cb;
+  cb.on_expired = [&](const TrackState& t) {
+    std::lock_guard lock(mutex);
+    expired.push_back(t.id);
+  };
+  cb.on_stats = [&](const std::vector<FeedStats>& s) {
+    std::lock_guard lock(mutex);
+    last_stats = s;
+  };
+  FeedManager manager(options, cb);
+  manager.AddFeed({"127.0.0.1", acceptor.local_endpoint().port(), "blue", nullptr, ""});
+  manager.StartThread();
+  tcp::socket s = Accept(server_io, acceptor);
+  asio::write(s, asio::buffer(Position("48520A") + Velocity("48520A")));
+  // Arrival times: the track goes stale 0.2 s after its position arrived, while the connection stays up.
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard lock(mutex);
+    return !expired.empty();
+  }));
+  manager.Stop();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(expired, std::vector<std::string>{"48520a"});
+  ASSERT_EQ(last_stats.size(), 1u);
+  EXPECT_EQ(last_stats[0].counters.messages, 2u);
+  EXPECT_EQ(manager.Stats()[0].expired, 1u);
+  EXPECT_EQ(manager.Stats()[0].usable_tracks, 0u);
+}
+
+TEST(FeedManagerTest, CallbacksMayReadStatsAndStopTheManager) {
+  asio::io_context server_io;
+  tcp::acceptor acceptor(server_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  FeedManager* self = nullptr;
+  std::atomic<int> calls{0};
+  std::atomic<uint64_t> messages_seen{0};
+  FeedCallbacks cb;
+  cb.on_track = [&](const TrackState&) {
+    ++calls;
+    messages_seen = self->Stats()[0].counters.messages;  // no deadlock: callbacks run without our lock
+    self->Stop();                                        // and may stop the manager
+  };
+  auto manager = std::make_unique<FeedManager>(FastOptions(), cb);
+  self = manager.get();
+  manager->AddFeed({"127.0.0.1", acceptor.local_endpoint().port(), "blue", nullptr, ""});
+  manager->StartThread();
+  tcp::socket s = Accept(server_io, acceptor);
+  // Two usable updates in one write: the second is never delivered, the manager was stopped by the first.
+  asio::write(s, asio::buffer(Position("48520A") + Velocity("48520A") + Position("48520A")));
+  ASSERT_TRUE(Eventually([&] { return calls.load() > 0; }));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_GE(messages_seen.load(), 2u);  // at least the position and velocity that made the update
+  manager.reset();  // joins the io thread
+}
+
 TEST(FeedManagerTest, FileSourceReplaysTheSharedHourInTimeOrder) {
   Seen seen;
   FeedManager manager(FastOptions(), seen.Callbacks());
@@ -198,6 +263,19 @@ TEST(FeedManagerTest, FileSourceReplaysTheSharedHourInTimeOrder) {
     return true;
   }));
   EXPECT_EQ(seen.Ids().size(), 116u);
+}
+
+TEST(FeedManagerTest, RunsOnTheCallersIoContextAndStopLetsItFinish) {
+  Seen seen;
+  FeedManager manager(FastOptions(), seen.Callbacks());
+  ASSERT_TRUE(manager.AddFile(DECONFLICT_TEST_DATA "/traffic/switzerland_20180801_1200-1300Z.sbs.gz", {}, 0).ok());
+  asio::io_context io;
+  manager.Start(io);
+  std::thread runner([&] { io.run(); });
+  EXPECT_TRUE(seen.WaitFor(20s, [](auto& t, auto&) { return t.size() == 9750; }));
+  manager.Stop();   // cancels the expiry timer: the io_context runs out of work
+  runner.join();    // and run() returns
+  EXPECT_EQ(manager.Stats()[0].updates, 9750u);
 }
 
 TEST(FeedManagerTest, FileSourcePacesByMessageTime) {

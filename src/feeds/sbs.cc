@@ -169,7 +169,10 @@ bool SbsParser::ParseTime(std::string_view date, std::string_view time, double* 
     if (!ParseDigits(date.substr(0, 4), &year) || !ParseDigits(date.substr(5, 2), &month) ||
         !ParseDigits(date.substr(8, 2), &day))
       return false;
-    if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+    static constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || day < 1 || day > kDaysInMonth[month - 1]) return false;
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month == 2 && day == 29 && !leap) return false;
     double epoch;
     if (options_.time_source == SbsTimeSource::kMessageLocal) {
       std::tm tm{};

@@ -1,7 +1,10 @@
 #include "feeds/sbs_stream.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <string>
 
 namespace deconflict::feeds {
@@ -80,6 +83,30 @@ TEST(SbsStreamTest, PartialLineAtEndOfFileIsParsedAndAtDisconnectDropped) {
   socket.FeedBytes(pos);
   EXPECT_EQ(socket.counters().lines, 1u);
   EXPECT_EQ(socket.counters().bad, 0u);
+}
+
+TEST(SbsStreamTest, FloodOfBadLinesIsLoggedAtABoundedRate) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100000);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  SbsStreamOptions options;
+  options.source = "flood";
+  options.bad_lines_logged_per_second = 5;
+  SbsStream stream(options);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20000; ++i) stream.FeedBytes("MSG,3,1,1,48520A,1,garbage\r\n");
+  const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const size_t logged = sink->last_formatted().size();
+  spdlog::set_default_logger(previous);
+  EXPECT_EQ(stream.counters().bad, 20000u);
+  EXPECT_EQ(stream.counters().bad_by_reason[static_cast<size_t>(SbsBadReason::kTooFewFields)], 20000u);
+  // At most 5 lines per started second, plus one "not logged" summary per second.
+  const size_t seconds = static_cast<size_t>(elapsed_s) + 2;
+  EXPECT_GE(logged, 5u);
+  EXPECT_LE(logged, 6 * seconds) << "elapsed " << elapsed_s << " s";
+  ASSERT_FALSE(sink->last_formatted().empty());
+  EXPECT_NE(sink->last_formatted()[0].find("flood:1: bad SBS line, too_few_fields"), std::string::npos)
+      << sink->last_formatted()[0];
 }
 
 TEST(RateLimitedLogTest, LogsAtMostTheLimitPerSecond) {

@@ -130,6 +130,13 @@ TEST(SbsParserTest, LocalTimeFollowsTheProcessTimeZone) {
   EXPECT_DOUBLE_EQ(utc.Parse(Msg3With(7, "12:00:00.000")).message.time_s, 1533124800.0);
 }
 
+TEST(SbsParserTest, LeapDayIsAValidDate) {
+  SbsParser parser;
+  const SbsParseResult r = parser.Parse(Msg3With({{6, "2020/02/29"}, {7, "00:00:00"}}));
+  ASSERT_EQ(r.kind, SbsLineKind::kMessage) << DescribeBadLine(r);
+  EXPECT_DOUBLE_EQ(r.message.time_s, 1582934400.0);  // 2020-02-29T00:00:00Z
+}
+
 TEST(SbsParserTest, ArrivalTimeIgnoresTheDateFields) {
   SbsParseOptions options;
   options.time_source = SbsTimeSource::kArrival;
@@ -206,6 +213,8 @@ TEST(SbsParserTest, BadNumbersAndCodesAreRefusedWithTheirField) {
   EXPECT_EQ(BadReasonOf(Msg3With(15, "")), SbsBadReason::kHalfPosition);
   EXPECT_EQ(BadReasonOf(Msg3With(7, "25:00:00.000")), SbsBadReason::kBadTime);
   EXPECT_EQ(BadReasonOf(Msg3With(6, "2018/13/01")), SbsBadReason::kBadTime);
+  EXPECT_EQ(BadReasonOf(Msg3With(6, "2018/02/29")), SbsBadReason::kBadTime);  // not a leap year
+  EXPECT_EQ(BadReasonOf(Msg3With(6, "2018/04/31")), SbsBadReason::kBadTime);
   EXPECT_EQ(BadReasonOf(Msg3With({{6, ""}, {7, ""}, {8, ""}, {9, ""}})), SbsBadReason::kBadTime);
 }
 

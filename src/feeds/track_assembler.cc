@@ -53,9 +53,9 @@ TrackAssembler::Aircraft& TrackAssembler::Find(uint32_t address) {
   auto a = std::make_unique<Aircraft>();
   a->state.id = FormatAddress(address);
   a->state.party = options_.party;
-  if (options_.table) {
-    auto p = options_.table->find(address & ~kNonIcaoAddressBit);
-    if (p != options_.table->end() && !(address & kNonIcaoAddressBit)) a->state.party = p->second;
+  if (options_.table && !(address & kNonIcaoAddressBit)) {  // tables list ICAO addresses only
+    auto p = options_.table->find(address);
+    if (p != options_.table->end()) a->state.party = p->second;
   }
   return *aircraft_.emplace(address, std::move(a)).first->second;
 }

@@ -15,22 +15,22 @@ const double kE2 = kF * (2 - kF);
 
 struct Basis {
   Vec3 east, north, up;
+  Vec3 foot;  // ECEF of the foot point on the ellipsoid
 };
 
+// East, north, up and the foot point at (lat, lon), from one pair of sin/cos each.
 Basis EnuBasis(double lat_deg, double lon_deg) {
   double sphi, cphi, slam, clam;
   GeographicLib::Math::sincosd(lat_deg, sphi, cphi);
   GeographicLib::Math::sincosd(lon_deg, slam, clam);
-  return {{-slam, clam, 0}, {-sphi * clam, -sphi * slam, cphi}, {cphi * clam, cphi * slam, sphi}};
+  const double n = kA / std::sqrt(1 - kE2 * sphi * sphi);  // prime-vertical radius of curvature
+  return {{-slam, clam, 0},
+          {-sphi * clam, -sphi * slam, cphi},
+          {cphi * clam, cphi * slam, sphi},
+          {n * cphi * clam, n * cphi * slam, n * (1 - kE2) * sphi}};
 }
 
-Vec3 FootPoint(double lat_deg, double lon_deg) {
-  double sphi, cphi, slam, clam;
-  GeographicLib::Math::sincosd(lat_deg, sphi, cphi);
-  GeographicLib::Math::sincosd(lon_deg, slam, clam);
-  const double n = kA / std::sqrt(1 - kE2 * sphi * sphi);  // prime-vertical radius of curvature
-  return {n * cphi * clam, n * cphi * slam, n * (1 - kE2) * sphi};
-}
+Vec3 FootPoint(double lat_deg, double lon_deg) { return EnuBasis(lat_deg, lon_deg).foot; }
 
 Vec3 HorizontalVelocity(const Basis& b, double gs_mps, double trk_deg) {
   double strk, ctrk;
@@ -49,7 +49,7 @@ SurfaceState ToSurfaceState(double lat_deg, double lon_deg, double alt_m, double
                             double vs_mps) {
   const Basis b = EnuBasis(lat_deg, lon_deg);
   SurfaceState s;
-  s.position_m = FootPoint(lat_deg, lon_deg);
+  s.position_m = b.foot;
   s.up = b.up;
   s.velocity_mps = HorizontalVelocity(b, gs_mps, trk_deg);
   s.alt_m = alt_m;
@@ -80,7 +80,7 @@ double GeodesicDistanceM(double lat1_deg, double lon1_deg, double lat2_deg, doub
 
 LocalFrame::LocalFrame(double lat0_deg, double lon0_deg) : lat0_deg_(lat0_deg), lon0_deg_(lon0_deg) {
   const Basis b = EnuBasis(lat0_deg, lon0_deg);
-  origin_ = FootPoint(lat0_deg, lon0_deg);
+  origin_ = b.foot;
   east_ = b.east;
   north_ = b.north;
   up_ = b.up;

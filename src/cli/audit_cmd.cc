@@ -1,0 +1,307 @@
+// `deconflict audit`: verify, export and check the record, for investigators and for any party.
+//
+//   audit verify --data-dir DIR [--public-key HEX | --public-key-file F] [--expect-head SEQ:HASH]
+//   audit verify FILE.jsonl     [--public-key HEX | --public-key-file F] [--expect-head SEQ:HASH]
+//   audit export --data-dir DIR [--from SEQ] [--out FILE]
+//   audit receipt FILE          [--public-key HEX | --public-key-file F]
+//   audit public-key --data-dir DIR
+// Exit codes (cli/command.h): 0 the record verifies, 3 it does not (the message names the first bad
+// entry), 1 the record could not be read, 64 bad command line.
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+
+#include "cli/command.h"
+#include "record/receipt.h"
+#include "record/verify.h"
+#include "store/store.h"
+
+namespace deconflict::cli {
+namespace {
+
+constexpr const char* kExportFormat = "deconflict.record.v1";
+
+struct KeyOptions {
+  std::string hex;
+  std::string file;
+};
+
+void AddKeyOptions(CLI::App* cmd, KeyOptions* k) {
+  auto* hex = cmd->add_option("--public-key", k->hex, "server public key (64 hex) you trust; default: the data's own");
+  cmd->add_option("--public-key-file", k->file, "file holding the server public key (64 hex)")->excludes(hex);
+}
+
+// The key given on the command line, if any.
+Result<std::optional<record::PublicKey>> GivenKey(const KeyOptions& k) {
+  if (!k.hex.empty()) {
+    auto pk = record::ParsePublicKey(k.hex);
+    if (!pk.ok()) return Status::Invalid("--public-key: " + pk.status().message());
+    return std::optional<record::PublicKey>(*pk);
+  }
+  if (!k.file.empty()) {
+    auto pk = record::ReadPublicKeyFile(k.file);
+    if (!pk.ok()) return pk.status();
+    return std::optional<record::PublicKey>(*pk);
+  }
+  return std::optional<record::PublicKey>();
+}
+
+// Verifies entries one by one, then the expected head (a seq and hash a party holds, e.g. from a receipt).
+class Audit {
+ public:
+  Audit(const record::PublicKey& pk, std::optional<std::pair<std::uint64_t, record::Hash>> expect)
+      : verifier_(pk), expect_(expect) {}
+  bool Add(const record::Entry& e) {
+    if (!verifier_.Add(e)) return false;
+    if (expect_ && e.seq == expect_->first && e.hash != expect_->second) {
+      bad_ = fmt::format("record entry seq {} has hash {}, not the expected {}: the record was rewritten", e.seq,
+                         record::ToHex(e.hash), record::ToHex(expect_->second));
+      return false;
+    }
+    return true;
+  }
+  // Empty when everything verified; otherwise the reason.
+  std::string Finish() {
+    if (verifier_.failure()) return record::Describe(*verifier_.failure());
+    if (!bad_.empty()) return bad_;
+    if (expect_ && verifier_.head_seq() < expect_->first) {
+      return fmt::format("record ends at seq {} but the expected head is seq {}: entries were removed from its end",
+                         verifier_.head_seq(), expect_->first);
+    }
+    return {};
+  }
+  const record::ChainVerifier& verifier() const { return verifier_; }
+
+ private:
+  record::ChainVerifier verifier_;
+  std::optional<std::pair<std::uint64_t, record::Hash>> expect_;
+  std::string bad_;
+};
+
+Result<std::optional<std::pair<std::uint64_t, record::Hash>>> ParseExpectHead(const std::string& text) {
+  using Out = std::optional<std::pair<std::uint64_t, record::Hash>>;
+  if (text.empty()) return Out();
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) return Status::Invalid("--expect-head must be SEQ:HASH, got \"" + text + "\"");
+  std::uint64_t seq = 0;
+  try {
+    seq = std::stoull(text.substr(0, colon));
+  } catch (const std::exception&) {
+    return Status::Invalid("--expect-head: \"" + text.substr(0, colon) + "\" is not a sequence number");
+  }
+  auto hash = record::FromHex<32>(text.substr(colon + 1), "--expect-head hash");
+  if (!hash.ok()) return hash.status();
+  return Out(std::make_pair(seq, *hash));
+}
+
+int Report(Audit& audit, const record::PublicKey& pk, const std::string& key_source) {
+  const std::string bad = audit.Finish();
+  if (!bad.empty()) {
+    fmt::print(stderr, "record does not verify: {}\n", bad);
+    return kExitVerifyFailed;
+  }
+  fmt::print("record verifies: {} entries, head seq {} hash {}\npublic key {} ({})\n", audit.verifier().count(),
+             audit.verifier().head_seq(), record::ToHex(audit.verifier().head_hash()), record::ToHex(pk),
+             key_source);
+  return kExitOk;
+}
+
+int Fail(int code, const std::string& message) {
+  fmt::print(stderr, "audit: {}\n", message);
+  return code;
+}
+
+Result<std::unique_ptr<store::Store>> OpenReadOnly(const std::string& dir) {
+  store::Options o;
+  o.data_dir = dir;
+  o.read_only = true;
+  o.reader_connections = 1;
+  return store::OpenSqliteStore(o);
+}
+
+int VerifyDataDir(const std::string& dir, const KeyOptions& keys, const std::string& expect_text) {
+  auto given = GivenKey(keys);
+  if (!given.ok()) return Fail(kExitFailure, given.status().message());
+  auto expect = ParseExpectHead(expect_text);
+  if (!expect.ok()) return Fail(kExitUsage, expect.status().message());
+  auto st = OpenReadOnly(dir);
+  if (!st.ok()) return Fail(kExitFailure, st.status().ToString());
+  const record::PublicKey pk = given->value_or((*st)->public_key());
+  const std::string source = given->has_value() ? "given" : "from " + dir + "/" + record::kPublicKeyFile;
+  Audit audit(pk, *expect);
+  Status s = (*st)->Read([&](store::ReadTx& tx) {
+    return tx.ScanEntries(1, [&](const record::Entry& e) {
+      return audit.Add(e) ? Status::Ok() : Status::Corruption("stop");
+    });
+  });
+  if (!s.ok() && s.code() == ErrorCode::kCorruption && s.message() != "stop") {
+    // A stored row that cannot even be read as an entry (e.g. a hash column that is not hex).
+    fmt::print(stderr, "record does not verify: record entry at position {}: {}\n", audit.verifier().count() + 1,
+               s.message());
+    return kExitVerifyFailed;
+  }
+  if (!s.ok() && s.message() != "stop") return Fail(kExitFailure, s.ToString());
+  return Report(audit, pk, source);
+}
+
+int VerifyFile(const std::string& path, const KeyOptions& keys, const std::string& expect_text) {
+  auto given = GivenKey(keys);
+  if (!given.ok()) return Fail(kExitFailure, given.status().message());
+  auto expect = ParseExpectHead(expect_text);
+  if (!expect.ok()) return Fail(kExitUsage, expect.status().message());
+  std::ifstream in(path);
+  if (!in) return Fail(kExitFailure, "cannot read " + path);
+  std::string line;
+  std::size_t line_no = 0;
+  std::optional<record::PublicKey> pk = *given;
+  std::string source = given->has_value() ? "given" : "";
+  std::optional<Audit> audit;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    if (line_no == 1) {
+      nlohmann::json header = nlohmann::json::parse(line, nullptr, false);
+      if (header.is_object() && header.contains("format")) {
+        if (header["format"] != kExportFormat) {
+          return Fail(kExitBadInput, fmt::format("{}:1: format is not \"{}\"", path, kExportFormat));
+        }
+        if (!pk && header.contains("public_key") && header["public_key"].is_string()) {
+          auto k = record::ParsePublicKey(header["public_key"].get<std::string>());
+          if (!k.ok()) return Fail(kExitBadInput, fmt::format("{}:1: {}", path, k.status().message()));
+          pk = *k;
+          source = "from the file's header; pass --public-key with a key you obtained independently";
+        }
+        continue;
+      }
+    }
+    if (!pk) return Fail(kExitUsage, path + " has no header with the public key: pass --public-key");
+    if (!audit) audit.emplace(*pk, *expect);
+    auto e = record::EntryFromJson(line);
+    if (!e.ok()) {
+      fmt::print(stderr, "record does not verify: {}:{}: record entry at position {}: {}\n", path, line_no,
+                 audit->verifier().count() + 1, e.status().message());
+      return kExitVerifyFailed;
+    }
+    if (!audit->Add(*e)) {
+      fmt::print(stderr, "record does not verify: {}:{}: {}\n", path, line_no, audit->Finish());
+      return kExitVerifyFailed;
+    }
+  }
+  if (!pk) return Fail(kExitUsage, path + " has no header with the public key: pass --public-key");
+  if (!audit) audit.emplace(*pk, *expect);
+  return Report(*audit, *pk, source);
+}
+
+int Export(const std::string& dir, std::uint64_t from, const std::string& out_path) {
+  auto st = OpenReadOnly(dir);
+  if (!st.ok()) return Fail(kExitFailure, st.status().ToString());
+  std::ofstream file;
+  if (!out_path.empty()) {
+    file.open(out_path, std::ios::trunc);
+    if (!file) return Fail(kExitFailure, "cannot write " + out_path);
+  }
+  std::ostream& out = out_path.empty() ? std::cout : file;
+  out << nlohmann::json{{"format", kExportFormat}, {"public_key", record::ToHex((*st)->public_key())}}.dump()
+      << "\n";
+  std::uint64_t n = 0;
+  Status s = (*st)->Read([&](store::ReadTx& tx) {
+    return tx.ScanEntries(from, [&](const record::Entry& e) {
+      out << record::EntryToJson(e) << "\n";
+      ++n;
+      return out ? Status::Ok() : Status::Io("write failed");
+    });
+  });
+  out.flush();
+  if (!s.ok()) return Fail(kExitFailure, s.ToString());
+  if (!out) return Fail(kExitFailure, "write failed");
+  if (!out_path.empty()) fmt::print(stderr, "exported {} entries to {}\n", n, out_path);
+  return kExitOk;
+}
+
+int CheckReceipt(const std::string& path, const KeyOptions& keys) {
+  auto given = GivenKey(keys);
+  if (!given.ok()) return Fail(kExitFailure, given.status().message());
+  std::ifstream in(path);
+  if (!in) return Fail(kExitFailure, "cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto r = record::ReceiptFromJson(ss.str());
+  if (!r.ok()) return Fail(kExitBadInput, path + ": " + r.status().message());
+  const record::PublicKey pk = given->value_or(r->server_key);
+  if (Status s = record::VerifyReceipt(*r, pk); !s.ok()) {
+    fmt::print(stderr, "receipt does not verify: {}\n", s.message());
+    return kExitVerifyFailed;
+  }
+  fmt::print("receipt verifies: party {} entry seq {} kind {} hash {}\npublic key {} ({})\n", r->party, r->entry.seq,
+             r->entry.kind, record::ToHex(r->entry.hash), record::ToHex(pk),
+             given->has_value() ? "given" : "from the receipt; pass --public-key with a key you trust");
+  return kExitOk;
+}
+
+const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
+  auto* audit = app.add_subcommand("audit", "verify, export and check the signed record");
+  audit->require_subcommand(1);
+
+  struct VerifyArgs {
+    std::string data_dir, file, expect;
+    KeyOptions keys;
+  };
+  auto va = std::make_shared<VerifyArgs>();
+  auto* verify = audit->add_subcommand(
+      "verify", "check the record from the first entry to the last; exit 3 names the first bad entry");
+  auto* dd = verify->add_option("--data-dir", va->data_dir, "data directory of a deconflict server");
+  verify->add_option("file", va->file, "a record exported by `audit export` (JSON lines)")->excludes(dd);
+  AddKeyOptions(verify, &va->keys);
+  verify->add_option("--expect-head", va->expect, "SEQ:HASH a party holds (e.g. from a receipt): detects a "
+                                                  "rewritten or truncated record");
+  verify->callback([va, exit_code] {
+    if (va->data_dir.empty() && va->file.empty()) {
+      std::fputs("audit verify: give --data-dir DIR or an exported FILE\n", stderr);
+      *exit_code = kExitUsage;
+      return;
+    }
+    *exit_code = va->data_dir.empty() ? VerifyFile(va->file, va->keys, va->expect)
+                                      : VerifyDataDir(va->data_dir, va->keys, va->expect);
+  });
+
+  struct ExportArgs {
+    std::string data_dir, out;
+    std::uint64_t from = 1;
+  };
+  auto ea = std::make_shared<ExportArgs>();
+  auto* exp = audit->add_subcommand("export", "write the record as JSON lines (first line: format and public key)");
+  exp->add_option("--data-dir", ea->data_dir, "data directory of a deconflict server")->required();
+  exp->add_option("--from", ea->from, "first sequence number (default 1)");
+  exp->add_option("--out,-o", ea->out, "output file (default: standard output)");
+  exp->callback([ea, exit_code] { *exit_code = Export(ea->data_dir, ea->from, ea->out); });
+
+  struct ReceiptArgs {
+    std::string file;
+    KeyOptions keys;
+  };
+  auto ra = std::make_shared<ReceiptArgs>();
+  auto* rc = audit->add_subcommand("receipt", "check a signed receipt offline");
+  rc->add_option("file", ra->file, "receipt JSON file")->required();
+  AddKeyOptions(rc, &ra->keys);
+  rc->callback([ra, exit_code] { *exit_code = CheckReceipt(ra->file, ra->keys); });
+
+  auto pd = std::make_shared<std::string>();
+  auto* pub = audit->add_subcommand("public-key", "print the server public key of a data directory");
+  pub->add_option("--data-dir", *pd, "data directory")->required();
+  pub->callback([pd, exit_code] {
+    auto pk = record::ReadPublicKeyFile(*pd + "/" + record::kPublicKeyFile);
+    if (!pk.ok()) {
+      *exit_code = Fail(kExitFailure, pk.status().ToString());
+      return;
+    }
+    fmt::print("{}\n", record::ToHex(*pk));
+  });
+});
+
+}  // namespace
+}  // namespace deconflict::cli

@@ -1,0 +1,178 @@
+// `deconflict serve`: the multi-party service (HTTP/JSON API, live stream, channel, record) on one address.
+// SIGTERM or SIGINT stops it gracefully: no new connections, requests in flight finish, the store closes.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli/command.h"
+#include "server/api.h"
+#include "server/config.h"
+#include "server/demo.h"
+#include "server/feeds_bridge.h"
+#include "server/http_server.h"
+#include "server/service.h"
+#include "store/store.h"
+
+namespace deconflict::cli {
+namespace {
+
+struct ServeArgs {
+  std::string config;
+  std::string data_dir = "data";
+  std::string listen;
+  bool demo = false;
+  std::vector<std::string> feeds;
+  int threads = 0;
+  std::string tls_cert, tls_key;
+};
+
+void PrintBanner(const server::HttpServer& http, const std::string& address, const std::string& admin_token,
+                 const std::vector<server::DemoParty>& demo, const std::string& data_dir) {
+  const std::string scheme = http.tls() ? "https" : "http";
+  const std::string base = scheme + "://" + (address.find(':') != std::string::npos ? "[" + address + "]" : address) +
+                           ":" + std::to_string(http.port());
+  const std::string k = http.tls() ? "-k " : "";
+  std::printf("deconflict serve: listening on %s (data directory %s)\n", base.c_str(), data_dir.c_str());
+  std::printf("  health:   curl %s%s/healthz\n", k.c_str(), base.c_str());
+  std::printf("  metrics:  curl %s%s/metrics\n", k.c_str(), base.c_str());
+  std::printf("  admin token in %s/admin.token:\n", data_dir.c_str());
+  std::printf("    curl %s-H 'Authorization: Bearer %s' -d '{\"id\":\"green\"}' %s/v1/parties\n", k.c_str(),
+              admin_token.c_str(), base.c_str());
+  for (const auto& p : demo) {
+    std::printf("  demo party %s:\n", p.id.c_str());
+    std::printf("    export %s=%s\n", p.id == "blue" ? "BLUE" : "RED", p.token.c_str());
+    const std::string var = p.id == "blue" ? "$BLUE" : "$RED";
+    std::printf("    curl -N %s-H \"Authorization: Bearer %s\" %s/v1/stream      # live stream (alerts, notices)\n",
+                k.c_str(), var.c_str(), base.c_str());
+    std::printf("    curl %s-H \"Authorization: Bearer %s\" %s/v1/alerts\n", k.c_str(), var.c_str(), base.c_str());
+    std::printf("    curl %s-H \"Authorization: Bearer %s\" %s/v1/notices\n", k.c_str(), var.c_str(), base.c_str());
+  }
+  if (!demo.empty())
+    std::printf("  acknowledge an alert notice:  curl -X POST -H \"Authorization: Bearer $BLUE\" "
+                "%s/v1/notices/<notice_id>/ack\n",
+                base.c_str());
+  std::printf("  stop with Ctrl-C (SIGINT) or SIGTERM.\n");
+  std::fflush(stdout);
+}
+
+int RunServe(const ServeArgs& args) {
+  server::ServeConfig cfg;
+  if (!args.config.empty()) {
+    if (Status s = server::LoadServeConfig(args.config, &cfg); !s.ok()) {
+      std::fprintf(stderr, "deconflict serve: %s\n", s.message().c_str());
+      return kExitBadInput;
+    }
+  }
+  if (!args.listen.empty()) {
+    if (Status s = server::ParseListen(args.listen, &cfg.http); !s.ok()) {
+      std::fprintf(stderr, "deconflict serve: --listen: %s\n", s.message().c_str());
+      return kExitUsage;
+    }
+  }
+  if (args.threads > 0) cfg.http.threads = args.threads;
+  if (!args.tls_cert.empty()) cfg.http.tls_cert_file = args.tls_cert;
+  if (!args.tls_key.empty()) cfg.http.tls_key_file = args.tls_key;
+  for (const auto& f : args.feeds) cfg.feeds.push_back(f);
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+
+  // Signals are taken by sigwait below; every thread started from here on inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto admin = server::AdminToken(cfg, args.data_dir);
+  if (!admin.ok()) {
+    std::fprintf(stderr, "deconflict serve: %s\n", admin.status().message().c_str());
+    return kExitFailure;
+  }
+  cfg.service.admin_token_hash = record::TokenHashHex(*admin);
+
+  store::Options so;
+  so.data_dir = args.data_dir;
+  so.durable = cfg.durable;
+  auto store = store::OpenSqliteStore(so);
+  if (!store.ok()) {
+    std::fprintf(stderr, "deconflict serve: store in %s: %s\n", args.data_dir.c_str(),
+                 store.status().ToString().c_str());
+    return kExitFailure;
+  }
+
+  server::Metrics metrics;
+  server::EventHub hub;
+  auto service = std::make_unique<server::Service>(cfg.service, **store, hub, metrics);
+  if (Status s = service->Load(); !s.ok()) {
+    std::fprintf(stderr, "deconflict serve: loading %s: %s\n", args.data_dir.c_str(), s.ToString().c_str());
+    return kExitFailure;
+  }
+  server::Router router;
+  service->RegisterRoutes(router);
+  server::Api api(cfg.api, router, hub, metrics, service->MakeHooks());
+  server::HttpServer http(cfg.http, api);
+  if (Status s = http.Start(); !s.ok()) {
+    std::fprintf(stderr, "deconflict serve: %s\n", s.message().c_str());
+    return s.code() == ErrorCode::kInvalidArgument ? kExitBadInput : kExitFailure;
+  }
+  service->Start();
+
+  std::vector<server::DemoParty> demo_parties;
+  std::unique_ptr<server::Demo> demo;
+  if (args.demo) {
+    demo = std::make_unique<server::Demo>(*service);
+    auto parties = demo->Setup();
+    if (!parties.ok()) {
+      std::fprintf(stderr, "deconflict serve: demo: %s\n", parties.status().ToString().c_str());
+      return kExitFailure;
+    }
+    demo_parties = *parties;
+  }
+  std::unique_ptr<server::FeedsBridge> feeds;
+  if (!cfg.feeds.empty()) {
+    feeds = std::make_unique<server::FeedsBridge>(*service);
+    for (const auto& spec : cfg.feeds)
+      if (Status s = feeds->Add(spec); !s.ok()) {
+        std::fprintf(stderr, "deconflict serve: --feed %s: %s\n", spec.c_str(), s.message().c_str());
+        return kExitUsage;
+      }
+    feeds->Start();
+  }
+  PrintBanner(http, cfg.http.address, *admin, demo_parties, args.data_dir);
+  spdlog::info("serve listening address={} port={} tls={} threads={}", cfg.http.address, http.port(), http.tls(),
+               cfg.http.threads);
+  if (demo) demo->Start();
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("serve stopping signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  if (demo) demo->Stop();
+  if (feeds) feeds->Stop();
+  http.Shutdown();   // in-flight requests finish and are answered
+  service->Stop();   // the cycle stops, queued writes commit
+  service.reset();
+  store->reset();    // waits for queued commits, closes
+  spdlog::info("serve stopped");
+  return kExitOk;
+}
+
+const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand("serve", "run the multi-party service (HTTP/JSON API, live stream, channel, record)");
+  cmd->add_option("--config", args->config, "YAML configuration file (docs/service.md)")->check(CLI::ExistingFile);
+  cmd->add_option("--data-dir", args->data_dir, "data directory (store, record keys, admin token); created if missing")
+      ->capture_default_str();
+  cmd->add_option("--listen", args->listen, "address:port to listen on (default 127.0.0.1:8080)");
+  cmd->add_flag("--demo", args->demo, "run the built-in two-party demo (parties blue and red, simulated traffic)");
+  cmd->add_option("--feed", args->feeds, "SBS-1 feed host:port=party (dump1090/readsb port 30003); repeatable");
+  cmd->add_option("--threads", args->threads, "I/O threads (default 2)");
+  cmd->add_option("--tls-cert", args->tls_cert, "PEM certificate chain (HTTPS)");
+  cmd->add_option("--tls-key", args->tls_key, "PEM private key (HTTPS)");
+  cmd->callback([args, exit_code] { *exit_code = RunServe(*args); });
+});
+
+}  // namespace
+}  // namespace deconflict::cli

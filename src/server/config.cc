@@ -1,0 +1,221 @@
+#include "server/config.h"
+
+#include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/units.h"
+#include "server/tokens.h"
+
+namespace deconflict::server {
+namespace {
+
+using units::Dimension;
+
+// Walks a YAML map, refusing unknown keys and naming each key by its path in errors.
+class Section {
+ public:
+  Section(const YAML::Node& node, std::string path, Status* status) : node_(node), path_(std::move(path)), st_(status) {
+    if (node_ && !node_.IsMap()) Fail(path_.empty() ? "top level" : path_, "expected a mapping");
+  }
+  void Fail(const std::string& key, const std::string& why) {
+    if (st_->ok()) *st_ = Status::Invalid(key + ": " + why);
+  }
+  std::string Key(const char* k) const { return path_.empty() ? k : path_ + "." + k; }
+  YAML::Node Get(const char* k) {
+    known_.insert(k);
+    if (!node_ || !node_.IsMap()) return YAML::Node();
+    return node_[k];
+  }
+  void Str(const char* k, std::string* out) {
+    auto n = Get(k);
+    if (!n) return;
+    if (!n.IsScalar()) return Fail(Key(k), "expected a string");
+    *out = n.as<std::string>();
+  }
+  void Quantity(const char* k, Dimension dim, double* out, double lo, double hi) {
+    auto n = Get(k);
+    if (!n) return;
+    if (!n.IsScalar()) return Fail(Key(k), "expected a quantity such as 5nm or 300s");
+    auto v = units::ParseQuantity(n.as<std::string>(), dim);
+    if (!v.ok()) return Fail(Key(k), v.status().message());
+    if (!(*v >= lo && *v <= hi)) return Fail(Key(k), "out of range");
+    *out = *v;
+  }
+  template <typename T>
+  void Number(const char* k, T* out, double lo, double hi) {
+    auto n = Get(k);
+    if (!n) return;
+    try {
+      const double v = n.as<double>();
+      if (!(v >= lo && v <= hi)) return Fail(Key(k), "out of range");
+      *out = static_cast<T>(v);
+    } catch (const YAML::Exception&) {
+      Fail(Key(k), "expected a number");
+    }
+  }
+  void Bool(const char* k, bool* out) {
+    auto n = Get(k);
+    if (!n) return;
+    try {
+      *out = n.as<bool>();
+    } catch (const YAML::Exception&) {
+      Fail(Key(k), "expected true or false");
+    }
+  }
+  void Finish() {
+    if (!node_ || !node_.IsMap()) return;
+    for (const auto& kv : node_) {
+      const std::string k = kv.first.as<std::string>();
+      if (!known_.count(k)) Fail(Key(k.c_str()), "unknown key");
+    }
+  }
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+  Status* st_;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+Status ParseListen(const std::string& text, HttpOptions* http) {
+  std::string host, port;
+  if (!text.empty() && text[0] == '[') {
+    const size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return Status::Invalid("listen \"" + text + "\": expected [address]:port");
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const size_t colon = text.rfind(':');
+    if (colon == std::string::npos) return Status::Invalid("listen \"" + text + "\": expected address:port");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host.empty() || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535)
+    return Status::Invalid("listen \"" + text + "\": expected address:port with a port in 0..65535");
+  if (host == "localhost") host = "127.0.0.1";
+  http->address = host;
+  http->port = static_cast<uint16_t>(std::stoi(port));
+  return Status::Ok();
+}
+
+Status LoadServeConfig(const std::string& path, ServeConfig* c) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return Status::Io(path + ": cannot read the configuration file");
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  Status st;
+  Section top(root, "", &st);
+  std::string listen;
+  top.Str("listen", &listen);
+  if (!listen.empty() && st.ok()) st = ParseListen(listen, &c->http);
+  top.Number("threads", &c->http.threads, 1, 64);
+  top.Str("admin_token", &c->admin_token);
+  top.Str("log_level", &c->log_level);
+  top.Bool("durable", &c->durable);
+  {
+    Section tls(top.Get("tls"), "tls", &st);
+    tls.Str("cert", &c->http.tls_cert_file);
+    tls.Str("key", &c->http.tls_key_file);
+    tls.Finish();
+  }
+  {
+    Section d(top.Get("detection"), "detection", &st);
+    auto& o = c->service;
+    d.Quantity("period", Dimension::kTime, &o.detection_period_s, 0.05, 60);
+    d.Quantity("horizontal", Dimension::kLength, &o.detector.minima.horizontal_m, 1, 1e6);
+    d.Quantity("vertical", Dimension::kLength, &o.detector.minima.vertical_m, 1, 1e5);
+    d.Quantity("lookahead", Dimension::kTime, &o.detector.minima.lookahead_s, 1, 3600);
+    d.Quantity("vertical_tolerance", Dimension::kLength, &o.detector.vertical_tolerance_m, 0, 1000);
+    d.Quantity("caution_lookahead", Dimension::kTime, &o.alerting.caution_lookahead_s, 1, 3600);
+    d.Quantity("warning_lookahead", Dimension::kTime, &o.alerting.warning_lookahead_s, 1, 3600);
+    d.Quantity("hysteresis", Dimension::kTime, &o.alerting.hysteresis_s, 0, 600);
+    d.Quantity("persistence", Dimension::kTime, &o.alerting.persistence_s, 0, 600);
+    d.Finish();
+  }
+  {
+    Section t(top.Get("tracks"), "tracks", &st);
+    t.Quantity("stale_after", Dimension::kTime, &c->service.track_stale_s, 1, 3600);
+    t.Number("max_batch", &c->service.max_tracks_per_batch, 1, 1e6);
+    t.Finish();
+  }
+  {
+    Section l(top.Get("limits"), "limits", &st);
+    l.Number("body_bytes", &c->api.body_limit_bytes, 1024, 1 << 30);
+    l.Number("rate_per_s", &c->api.rate.rate_per_s, 0, 1e7);
+    l.Number("burst", &c->api.rate.burst, 1, 1e7);
+    l.Finish();
+  }
+  {
+    Section ch(top.Get("channel"), "channel", &st);
+    ch.Quantity("ack_deadline", Dimension::kTime, &c->service.default_policy.ack_deadline_s, 0.1, 86400 * 7);
+    auto steps = ch.Get("escalation");
+    if (steps) {
+      if (!steps.IsSequence()) {
+        ch.Fail("channel.escalation", "expected a list of repeat, raise_priority, notify_contact");
+      } else {
+        c->service.default_policy.steps.clear();
+        for (size_t i = 0; i < steps.size(); ++i) {
+          auto s = steps[i].IsScalar() ? channel::ParseEscalationStep(steps[i].as<std::string>()) : std::nullopt;
+          if (!s) {
+            ch.Fail("channel.escalation[" + std::to_string(i) + "]", "expected repeat, raise_priority or notify_contact");
+            break;
+          }
+          c->service.default_policy.steps.push_back(*s);
+        }
+      }
+    }
+    ch.Finish();
+  }
+  {
+    Section d(top.Get("distress"), "distress", &st);
+    d.Quantity("radius", Dimension::kLength, &c->service.distress_radius_m, 100, 1e6);
+    d.Finish();
+  }
+  auto feeds = top.Get("feeds");
+  if (feeds) {
+    if (!feeds.IsSequence()) top.Fail("feeds", "expected a list of \"host:port=party\"");
+    else
+      for (const auto& f : feeds) c->feeds.push_back(f.as<std::string>());
+  }
+  top.Finish();
+  if (!st.ok()) return Status::Invalid(path + ": " + st.message());
+  return Status::Ok();
+}
+
+Result<std::string> AdminToken(const ServeConfig& config, const std::string& data_dir) {
+  if (!config.admin_token.empty()) return config.admin_token;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return Status::Io(data_dir + ": cannot create the data directory: " + ec.message());
+  const std::string path = (fs::path(data_dir) / "admin.token").string();
+  std::ifstream in(path);
+  if (in) {
+    std::string token;
+    std::getline(in, token);
+    if (token.empty()) return Status::Invalid(path + ": empty administrator token");
+    return token;
+  }
+  const std::string token = NewToken();
+  {
+    std::ofstream out(path, std::ios::trunc);
+    if (!out) return Status::Io(path + ": cannot write the administrator token");
+    out << token << "\n";
+  }
+  ::chmod(path.c_str(), 0600);
+  return token;
+}
+
+}  // namespace deconflict::server

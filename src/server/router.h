@@ -1,0 +1,82 @@
+// HTTP-independent request routing: a table of (method, path pattern) routes. The Beast server and the tests
+// share this table, so the OpenAPI check compares the file against exactly what the server answers.
+// Patterns use OpenAPI's path syntax: "/v1/notices/{id}/ack".
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/json_fields.h"
+
+namespace deconflict::server {
+
+// Who is calling. Exactly one of: anonymous (public routes), administrator, a party.
+struct Principal {
+  std::string party;  // party id when a party is calling
+  bool admin = false;
+  bool anonymous() const { return party.empty() && !admin; }
+};
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string
+  std::map<std::string, std::string> params;  // path parameters by name
+  std::map<std::string, std::string> query;
+  std::string body;
+  std::string last_event_id;  // the Last-Event-ID header (stream)
+  Principal who;
+};
+
+struct Response {
+  int status = 200;
+  Json body;                 // sent as JSON unless raw is set
+  std::string raw;           // sent as-is with content_type
+  std::string content_type;  // for raw
+};
+
+// A JSON error body {"error": {"code": ..., "message": ...}} with the HTTP status that matches status.code().
+Response ErrorResponse(const Status& status);
+Response ErrorResponse(int http_status, const std::string& code, const std::string& message);
+int HttpStatusFor(ErrorCode code);
+
+// Handlers answer through respond, at once or later (after a durable commit). respond must be called once.
+using Respond = std::function<void(Response)>;
+using Handler = std::function<void(Request&, Respond)>;
+
+enum class Access {
+  kPublic,  // no token
+  kAdmin,   // the administrator token
+  kParty,   // a party token
+  kAny,     // administrator or party
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Access access = Access::kParty;
+  bool stream = false;  // a Server-Sent Events stream, served by the HTTP layer (handler unused)
+  Handler handler;
+};
+
+class Router {
+ public:
+  void Add(Route route);
+
+  // The route for method and path, filling params. nullptr and *status_code 404 (no such path) or 405 (path
+  // exists, not with this method).
+  const Route* Match(std::string_view method, std::string_view path, std::map<std::string, std::string>* params,
+                     int* status_code) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// Splits "a=1&b=2" into a map (percent-decoding values).
+std::map<std::string, std::string> ParseQuery(std::string_view query);
+
+}  // namespace deconflict::server

@@ -1,0 +1,298 @@
+#include "server/service.h"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <deque>
+
+#include "core/units.h"
+#include "record/hash.h"
+#include "record/receipt.h"
+#include "server/service_internal.h"
+#include "server/tokens.h"
+
+namespace deconflict::server {
+
+// ---------------------------------------------------------------- commit machinery
+
+Result<uint64_t> Service::Outbox::Record(const std::string& kind, const std::string& actor,
+                                         std::vector<std::string> audience, Json payload,
+                                         const std::string& event_type, std::vector<std::string> event_to) {
+  if (!event_type.empty()) {
+    if (event_to.empty()) event_to = audience;
+    payload["event"] = event_type;
+    payload["event_to"] = event_to;
+    for (const auto& p : event_to) audience.push_back(p);
+  }
+  auto e = tx.Append(record::EntryInput{kind, actor, std::move(audience), payload.dump()});
+  if (!e.ok()) return e.status();
+  seqs.push_back(e->seq);
+  if (!event_type.empty()) {
+    std::string notice_id = payload.value("notice_id", std::string());
+    for (const auto& p : event_to)
+      events.emplace_back(p, StreamEvent{e->seq, event_type, e->payload, notice_id});
+  }
+  return e->seq;
+}
+
+Status Service::Commit(const std::function<Status(Outbox&)>& fn) {
+  std::optional<Outbox> result;
+  Status s = store_.Write([&](store::WriteTx& tx) {
+    result.emplace(tx);
+    return fn(*result);
+  });
+  if (!s.ok()) {
+    metrics_.Add("dc_commit_failures_total");
+    return s;
+  }
+  metrics_.Add("dc_record_entries_total", static_cast<double>(result->seqs.size()));
+  sequencer_->Done(*result);
+  return s;
+}
+
+void Service::Async(Respond respond, std::function<Response()> work) {
+  pool_->Submit([respond = std::move(respond), work = std::move(work)] {
+    Response r;
+    try {
+      r = work();
+    } catch (const std::exception& e) {
+      r = ErrorResponse(500, "internal", std::string("unexpected error: ") + e.what());
+    }
+    respond(std::move(r));
+  });
+}
+
+void Service::Background(std::function<void()> job) { pool_->Submit(std::move(job)); }
+
+// ---------------------------------------------------------------- life cycle
+
+// The constructor and destructor are in service_plan.cc, where the engine's state type is complete.
+
+double Service::Now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string Service::NewId(const char* prefix) {
+  unsigned char raw[8];
+  randombytes_buf(raw, sizeof raw);
+  return std::string(prefix) + record::ToHex(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
+}
+
+Status Service::Load() {
+  if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
+  uint64_t head = 0;
+  std::vector<store::Delivery> deliveries;
+  std::map<std::string, store::Notice> notices;
+  Status s = store_.Read([&](store::ReadTx& tx) -> Status {
+    auto h = tx.HeadSeq();
+    if (!h.ok()) return h.status();
+    head = *h;
+    auto parties = tx.ListParties();
+    if (!parties.ok()) return parties.status();
+    {
+      std::unique_lock lock(parties_mu_);
+      for (auto& p : *parties) {
+        auto creds = tx.ListCredentials(p.id);
+        if (!creds.ok()) return creds.status();
+        for (auto& c : *creds)
+          if (!c.revoked) token_party_[c.token_hash] = p.id;
+        parties_[p.id] = p;
+      }
+    }
+    auto tracks = tx.ListTracks("");
+    if (!tracks.ok()) return tracks.status();
+    {
+      std::lock_guard lock(tracks_mu_);
+      for (auto& t : *tracks) tracks_[t.party][t.id] = TrackEntry{t, 0};  // stale until updated
+    }
+    store::DeliveryFilter all;
+    all.limit = std::numeric_limits<size_t>::max();
+    auto ds = tx.ListDeliveries(all);
+    if (!ds.ok()) return ds.status();
+    deliveries = std::move(*ds);
+    for (const auto& d : deliveries) {
+      if (notices.count(d.notice_id)) continue;
+      auto n = tx.GetNotice(d.notice_id);
+      if (!n.ok()) return n.status();
+      notices[d.notice_id] = *n;
+    }
+    // Stream events and open alerts / distress from the record.
+    return tx.ScanEntries(1, [&](const record::Entry& e) -> Status {
+      Json p = Json::parse(e.payload, nullptr, false);
+      if (p.is_discarded() || !p.is_object()) return Status::Ok();
+      RestoreFromEntry(e, p);
+      return Status::Ok();
+    });
+  });
+  if (!s.ok()) return s;
+  // The channel: notices in creation order with each recipient's stored state.
+  std::vector<const store::Notice*> order;
+  for (auto& [id, n] : notices) order.push_back(&n);
+  std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->created_us < b->created_us; });
+  std::lock_guard lock(channel_mu_);
+  for (const store::Notice* sn : order) {
+    auto n = NoticeFromStore(*sn);
+    if (!n.ok()) {
+      spdlog::warn("load: notice {} not restored: {}", sn->id, n.status().ToString());
+      continue;
+    }
+    for (const auto& d : deliveries)
+      if (d.notice_id == sn->id) n->recipients.push_back(channel::RecipientFor(d.recipient));
+    const double created = static_cast<double>(sn->created_us) * 1e-6;
+    if (!channel_.Post(*n, created).ok()) continue;
+    for (const auto& d : deliveries)
+      if (d.notice_id == sn->id)
+        for (const auto& t : TransitionsFromDelivery(d)) (void)channel_.Apply(t);
+  }
+  if (Status p = LoadPlan(); !p.ok()) return p;
+  sequencer_ = std::make_unique<Sequencer>(hub_, head);
+  spdlog::info("service loaded parties={} notices={} record_head={}", parties_.size(), channel_.size(), head);
+  return Status::Ok();
+}
+
+void Service::Start() {
+  cycle_thread_ = std::thread([this] { CycleLoop(); });
+}
+
+void Service::Stop() {
+  {
+    std::lock_guard lock(cycle_mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cycle_cv_.notify_all();
+  if (cycle_thread_.joinable()) cycle_thread_.join();
+  pool_.reset();  // finishes queued writes
+}
+
+void Service::CycleLoop() {
+  using clock = std::chrono::steady_clock;
+  const auto period = std::chrono::duration_cast<clock::duration>(
+      std::chrono::duration<double>(options_.detection_period_s));
+  auto next = clock::now() + period;
+  for (;;) {
+    {
+      std::unique_lock lock(cycle_mu_);
+      if (cycle_cv_.wait_until(lock, next, [&] { return stopping_; })) return;
+    }
+    RunCycle();
+    next += period;
+    if (next < clock::now()) next = clock::now() + period;  // fell behind: skip, do not burst
+  }
+}
+
+void Service::RunCycle() {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double now = Now();
+  DetectAndAlert(now);
+  FollowDistress(now);
+  Escalate(now);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  metrics_.Hist("dc_cycle_duration_seconds", "detection cycle wall time", LatencyBuckets()).Observe(secs);
+  metrics_.Add("dc_cycles_total");
+}
+
+// ---------------------------------------------------------------- parties and credentials
+
+std::vector<std::string> Service::PartyIds() const {
+  std::shared_lock lock(parties_mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, p] : parties_) out.push_back(id);
+  return out;
+}
+
+bool Service::PartyExists(const std::string& id) const {
+  std::shared_lock lock(parties_mu_);
+  return parties_.count(id) > 0;
+}
+
+Api::Hooks Service::MakeHooks() {
+  Api::Hooks h;
+  h.authenticate = [this](const std::string& token) -> Result<Principal> {
+    const std::string hash = record::TokenHashHex(token);
+    Principal p;
+    if (!options_.admin_token_hash.empty() && hash == options_.admin_token_hash) {
+      p.admin = true;
+      return p;
+    }
+    std::shared_lock lock(parties_mu_);
+    auto it = token_party_.find(hash);
+    if (it == token_party_.end()) return Status(ErrorCode::kUnauthenticated, "unknown token");
+    p.party = it->second;
+    return p;
+  };
+  h.on_stream_written = [this](const std::string& party, const std::vector<StreamEvent>& events) {
+    OnStreamWritten(party, events);
+  };
+  return h;
+}
+
+Status Service::CreateParty(const std::string& id, const std::string& name, const std::string& contact) {
+  store::Party party{id, name, "party", contact, 0};
+  Status s = Commit([&](Outbox& out) -> Status {
+    if (Status c = out.tx.CreateParty(party); !c.ok()) return c;
+    return out.Record(record::kind::kParty, "admin", {id},
+                      Json{{"action", "party_created"}, {"party", id}, {"name", name}, {"escalation_contact", contact}})
+        .status();
+  });
+  if (!s.ok()) return s;
+  std::unique_lock lock(parties_mu_);
+  parties_[id] = party;
+  return s;
+}
+
+Result<std::string> Service::IssueToken(const std::string& party, const std::string& label) {
+  if (!PartyExists(party)) return Status::NotFound("no party " + party);
+  const std::string token = NewToken();
+  store::Credential cred{record::TokenHashHex(token), party, label, 0, false};
+  Status s = Commit([&](Outbox& out) -> Status {
+    if (Status c = out.tx.AddCredential(cred); !c.ok()) return c;
+    return out.Record(record::kind::kParty, "admin", {party},
+                      Json{{"action", "token_issued"}, {"party", party}, {"label", label},
+                           {"token_hash", cred.token_hash}})
+        .status();
+  });
+  if (!s.ok()) return s;
+  std::unique_lock lock(parties_mu_);
+  token_party_[cred.token_hash] = party;
+  return token;
+}
+
+// ---------------------------------------------------------------- tracks
+
+Status Service::IngestTracks(const std::string& party, std::vector<TrackState> tracks, const std::string& source) {
+  const double now = Now();
+  Json arr = Json::array();
+  for (const auto& t : tracks) arr.push_back(TrackToJson(t));
+  Status s = Commit([&](Outbox& out) -> Status {
+    if (Status u = out.tx.UpsertTracks(tracks); !u.ok()) return u;
+    return out.Record(record::kind::kInput, party, {},
+                      Json{{"input", "tracks"}, {"source", source}, {"tracks", std::move(arr)}})
+        .status();
+  });
+  if (!s.ok()) return s;
+  std::lock_guard lock(tracks_mu_);
+  auto& mine = tracks_[party];
+  for (auto& t : tracks) {
+    auto& slot = mine[t.id];
+    if (slot.received_s == 0 || t.time_s >= slot.state.time_s) slot = TrackEntry{std::move(t), now};
+  }
+  metrics_.Add("dc_tracks_ingested_total", static_cast<double>(tracks.size()));
+  return s;
+}
+
+size_t Service::track_count() const {
+  std::lock_guard lock(tracks_mu_);
+  size_t n = 0;
+  for (const auto& [p, m] : tracks_) n += m.size();
+  return n;
+}
+
+size_t Service::open_alert_count() const {
+  std::lock_guard lock(alerts_mu_);
+  return open_by_pair_.size();
+}
+
+}  // namespace deconflict::server

@@ -1,0 +1,129 @@
+// Internals shared by the service's translation units (not part of the public API).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "channel/channel.h"
+#include "server/service.h"
+
+namespace deconflict::server {
+
+// Collects what one store transaction did: its record entries and the stream events they make.
+struct Service::Outbox {
+  explicit Outbox(store::WriteTx& t) : tx(t) {}
+  store::WriteTx& tx;
+  std::vector<uint64_t> seqs;
+  std::vector<std::pair<std::string, StreamEvent>> events;
+
+  // Appends a record entry. With event_type, the entry is also a stream event for the parties in event_to
+  // (default: the audience); they are added to the audience, so that each can fetch a receipt for what it
+  // was shown. The payload gets "event" and "event_to" fields so that a restart rebuilds the streams.
+  Result<uint64_t> Record(const std::string& kind, const std::string& actor, std::vector<std::string> audience,
+                          Json payload, const std::string& event_type = {}, std::vector<std::string> event_to = {});
+};
+
+// One alert: a predicted loss of separation between aircraft of two parties (or a zone intrusion).
+struct Service::AlertState {
+  std::string id;
+  std::string kind = "separation";  // "separation" | "distress_zone" | "zone_entry"
+  std::string party_a, party_b;     // parties concerned (party_b is "" for zone alerts of party_a's aircraft a)
+  TrackState a, b;                  // latest states of the two aircraft (b unused for zone alerts)
+  Json zone;                        // zone alerts: the zone as the party may see it
+  std::string level = "caution";    // "caution" | "warning"
+  bool open = true;
+  double began_s = 0, updated_s = 0;
+  double t_in_s = 0, t_cpa_s = 0, d_cpa_m = 0;
+  bool los = false;
+  std::map<std::string, std::string> notice_of;  // party -> the alert notice sent to it
+};
+
+// A declared distress and its exclusion zone.
+struct Service::DistressState {
+  std::string party, aircraft_id, notice_id, zone_id;
+  double lat_deg = 0, lon_deg = 0, alt_m = 0, radius_m = 0;
+  double declared_s = 0;
+};
+
+// Publishes stream events in record order: a transaction's events wait until every lower sequence number
+// has been committed and reported (transactions commit concurrently in groups).
+class Service::Sequencer {
+ public:
+  Sequencer(EventHub& hub, uint64_t head) : hub_(hub), next_(head + 1) {}
+  void Done(const Outbox& out) {
+    std::lock_guard lock(mu_);
+    for (uint64_t s : out.seqs) ready_[s];
+    for (const auto& [party, ev] : out.events) ready_[ev.id].emplace_back(party, ev);
+    while (!ready_.empty() && ready_.begin()->first <= next_) {
+      auto node = ready_.extract(ready_.begin());
+      std::map<std::string, std::vector<StreamEvent>> by_party;
+      for (auto& [party, ev] : node.mapped()) by_party[party].push_back(std::move(ev));
+      for (auto& [party, evs] : by_party) hub_.Publish(party, std::move(evs));
+      next_ = std::max(next_, node.key() + 1);
+    }
+  }
+
+ private:
+  EventHub& hub_;
+  std::mutex mu_;
+  uint64_t next_;
+  std::map<uint64_t, std::vector<std::pair<std::string, StreamEvent>>> ready_;
+};
+
+// A bounded pool of threads that run writes (which block until their commit is durable), so that the I/O
+// threads never wait for fsync.
+class Service::WritePool {
+ public:
+  explicit WritePool(int n) {
+    for (int i = 0; i < std::max(1, n); ++i) threads_.emplace_back([this] { Run(); });
+  }
+  ~WritePool() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  void Submit(std::function<void()> job) {
+    {
+      std::lock_guard lock(mu_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;  // stop_ and drained: queued writes always finish
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+Json TrackToJson(const TrackState& t);
+// The channel notice stored in a store::Notice body (without recipients).
+Result<channel::Notice> NoticeFromStore(const store::Notice& n);
+// The transitions that bring a freshly posted recipient to the stored delivery state.
+std::vector<channel::Transition> TransitionsFromDelivery(const store::Delivery& d);
+int64_t ToMicros(double s);
+
+}  // namespace deconflict::server

@@ -1,0 +1,652 @@
+// Operations, zones and agreements through the strategic engine (plan::Registry): checked on every write,
+// durable in the store as versioned documents, recorded, and pushed to the parties they concern with only
+// what need-to-know allows (the overlap of a conflict, never the other party's whole plan).
+#include <spdlog/spdlog.h>
+
+#include "plan/agreement.h"
+#include "plan/load.h"
+#include "plan/registry.h"
+#include "server/service_internal.h"
+
+namespace deconflict::server {
+namespace {
+
+Response Ok(Json body, int status = 200) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Json VolumeJson(const plan::Volume4D& v) {
+  Json j{{"altitude_lower", v.altitude_lower_m}, {"altitude_upper", v.altitude_upper_m},
+         {"time_start", v.time_start_s},         {"time_end", v.time_end_s}};
+  if (v.outline_circle) {
+    j["outline_circle"] = Json{{"center", {{"lat", v.outline_circle->center.lat_deg}, {"lng", v.outline_circle->center.lng_deg}}},
+                               {"radius", v.outline_circle->radius_m}};
+  } else {
+    Json poly = Json::array();
+    for (const auto& p : v.outline_polygon) poly.push_back(Json::array({p.lat_deg, p.lng_deg}));
+    j["outline_polygon"] = poly;
+  }
+  return j;
+}
+
+Json VolumesJson(const std::vector<plan::Volume4D>& vs) {
+  Json a = Json::array();
+  for (const auto& v : vs) a.push_back(VolumeJson(v));
+  return a;
+}
+
+// The plan-format body of an operation or zone without owner and version (stored, and re-parsed on restart).
+Json OperationBody(const plan::Operation& op) {
+  return Json{{"id", op.id}, {"priority", op.priority}, {"state", plan::OperationStateName(op.state)},
+              {"volumes", VolumesJson(op.volumes)}};
+}
+Json ZoneBody(const plan::Zone& z) {
+  Json j{{"id", z.id}, {"kind", plan::ZoneKindName(z.kind)}, {"volumes", VolumesJson(z.volumes)}};
+  j["binds"] = z.binds_all_others ? Json("all") : Json(z.binds);
+  if (z.notification_lead_s) j["notification_lead"] = *z.notification_lead_s;
+  return j;
+}
+
+Json TermsJson(const plan::AgreementTerms& t) {
+  Json esc = Json::array();
+  for (const auto& e : t.escalation) esc.push_back(Json{{"after_s", e.after_s}, {"action", e.action}});
+  return Json{{"track_horizontal_m", t.track_horizontal_m}, {"track_vertical_m", t.track_vertical_m},
+              {"track_lookahead_s", t.track_lookahead_s},   {"buffer_horizontal_m", t.buffer_horizontal_m},
+              {"buffer_vertical_m", t.buffer_vertical_m},   {"equal_priority_conflicts_allowed", t.equal_priority_conflicts_allowed},
+              {"ack_deadline_s", t.ack_deadline_s},         {"escalation", esc}};
+}
+
+Result<plan::AgreementTerms> ParseTerms(const Json& j, const plan::AgreementTerms& base) {
+  FieldReader r(j, "terms");
+  plan::AgreementTerms t = base;
+  auto num = [&](const char* k, double* out, double lo, double hi) {
+    if (auto v = r.OptNum(k, lo, hi)) *out = *v;
+  };
+  num("track_horizontal_m", &t.track_horizontal_m, 1, 1e6);
+  num("track_vertical_m", &t.track_vertical_m, 1, 1e5);
+  num("track_lookahead_s", &t.track_lookahead_s, 1, 3600);
+  num("buffer_horizontal_m", &t.buffer_horizontal_m, 0, 1e6);
+  num("buffer_vertical_m", &t.buffer_vertical_m, 0, 1e5);
+  num("ack_deadline_s", &t.ack_deadline_s, 1, 7 * 86400);
+  if (auto b = r.OptBool("equal_priority_conflicts_allowed")) t.equal_priority_conflicts_allowed = *b;
+  if (const Json* esc = r.Array("escalation", false, 16)) {
+    t.escalation.clear();
+    for (size_t i = 0; i < esc->size(); ++i) {
+      FieldReader e((*esc)[i], "terms.escalation[" + std::to_string(i) + "]");
+      plan::EscalationStep step;
+      step.after_s = e.Num("after_s", 0, 7 * 86400);
+      step.action = e.Str("action", true, 64);
+      if (Status s = e.Finish(); !s.ok()) return s;
+      t.escalation.push_back(step);
+    }
+  }
+  if (Status s = r.Finish(); !s.ok()) return s;
+  if (Status s = plan::ValidateTerms(t); !s.ok()) return Status::Invalid("terms: " + s.message());
+  return t;
+}
+
+// Parses one operation or zone in the plan format; errors name the field from the body's root.
+template <typename T>
+Result<T> ParseOne(const Json& body, const char* list, const std::string& owner) {
+  Json obj = body;
+  obj["owner"] = owner;
+  Json doc{{list, Json::array({obj})}};
+  auto parsed = plan::ParsePlanText(doc.dump(), "body");
+  if (!parsed.ok()) {
+    std::string msg = parsed.status().message();
+    const std::string prefix = std::string(list) + "[0].";
+    for (size_t p; (p = msg.find(prefix)) != std::string::npos;) msg.erase(p, prefix.size());
+    for (const char* junk : {"body:1: ", "body: "})
+      if (msg.rfind(junk, 0) == 0) msg.erase(0, std::string(junk).size());
+    return Status::Invalid(msg);
+  }
+  if constexpr (std::is_same_v<T, plan::Operation>) {
+    if (parsed->operations.size() != 1) return Status::Invalid("body: expected one operation");
+    return parsed->operations[0];
+  } else {
+    if (parsed->zones.size() != 1) return Status::Invalid("body: expected one zone");
+    return parsed->zones[0];
+  }
+}
+
+channel::EscalationStep StepOfAction(const std::string& action) {
+  if (auto s = channel::ParseEscalationStep(action)) return *s;
+  if (action == "raise-priority") return channel::EscalationStep::kRaisePriority;
+  if (action == "repeat") return channel::EscalationStep::kRepeat;
+  return channel::EscalationStep::kNotifyContact;  // "call-liaison", "hotline", ...: a person is told
+}
+
+}  // namespace
+
+struct Service::PlanState {
+  std::mutex mu;
+  plan::Registry registry;
+  std::map<std::string, int64_t> op_version, zone_version;  // store versions (the clients' tokens)
+  std::set<std::string> in_flight;                           // "op:<id>" / "zone:<id>" being written
+  explicit PlanState(plan::RegistryOptions o) : registry(std::move(o)) {}
+};
+
+Service::Service(ServiceOptions options, store::Store& store, EventHub& hub, Metrics& metrics)
+    : options_(std::move(options)),
+      store_(store),
+      hub_(hub),
+      metrics_(metrics),
+      channel_([this](const std::string& s, const std::string& r) { return PolicyBetween(s, r); }),
+      detector_(options_.detector),
+      tracker_(options_.alerting),
+      pool_(std::make_unique<WritePool>(options_.write_threads)) {
+  InitPlan();
+}
+
+Service::~Service() { Stop(); }
+
+
+void Service::InitPlan() {
+  plan::RegistryOptions o;
+  o.default_terms.track_horizontal_m = options_.detector.minima.horizontal_m;
+  o.default_terms.track_vertical_m = options_.detector.minima.vertical_m;
+  o.default_terms.track_lookahead_s = options_.detector.minima.lookahead_s;
+  o.default_terms.ack_deadline_s = options_.default_policy.ack_deadline_s;
+  o.default_terms.escalation.clear();
+  double after = 0;
+  for (auto s : options_.default_policy.steps) {
+    after += options_.default_policy.ack_deadline_s;
+    o.default_terms.escalation.push_back(plan::EscalationStep{after, channel::EscalationStepName(s)});
+  }
+  o.default_terms.equal_priority_conflicts_allowed = false;
+  plan_ = std::make_unique<PlanState>(o);
+  plan_->registry.agreements() = plan::AgreementBook(o.default_terms);
+}
+
+Status Service::LoadPlan() {
+  const double now = Now();
+  return store_.Read([&](store::ReadTx& tx) -> Status {
+    store::DocumentFilter all;
+    all.limit = std::numeric_limits<size_t>::max();
+    // Agreements: replay every stored version in order.
+    auto ags = tx.ListDocuments(store::DocumentKind::kAgreement, all);
+    if (!ags.ok()) return ags.status();
+    for (const auto& d : *ags) {
+      auto hist = tx.DocumentHistory(store::DocumentKind::kAgreement, d.id);
+      if (!hist.ok()) return hist.status();
+      for (const auto& h : *hist) {
+        Json b = Json::parse(h.body, nullptr, false);
+        if (!b.is_object()) continue;
+        const std::string by = b.value("by", ""), other = b.value("other", "");
+        if (b.value("action", "") == "accept") {
+          (void)plan_->registry.agreements().Accept(by, other, b.value("version", 0));
+        } else {
+          auto t = ParseTerms(b.value("terms", Json::object()), plan_->registry.agreements().default_terms());
+          if (t.ok()) (void)plan_->registry.agreements().Propose(by, other, *t, b.value("latest_seen", 0));
+        }
+      }
+    }
+    {
+      std::lock_guard lock(plan_->mu);
+      RefreshPolicies();
+    }
+    auto zones = tx.ListDocuments(store::DocumentKind::kZone, all);
+    if (!zones.ok()) return zones.status();
+    for (const auto& d : *zones) {
+      if (d.id.rfind("distress.", 0) == 0) continue;  // distress zones are the channel's
+      auto z = ParseOne<plan::Zone>(Json::parse(d.body, nullptr, false), "zones", d.owner);
+      if (!z.ok() || !plan_->registry.PutZone(*z, 0, now).ok()) {
+        spdlog::warn("load: zone {} not restored", d.id);
+        continue;
+      }
+      plan_->zone_version[d.id] = d.version;
+    }
+    auto ops = tx.ListDocuments(store::DocumentKind::kOperation, all);
+    if (!ops.ok()) return ops.status();
+    for (const auto& d : *ops) {
+      auto op = ParseOne<plan::Operation>(Json::parse(d.body, nullptr, false), "operations", d.owner);
+      if (!op.ok()) continue;
+      auto dec = plan_->registry.PutOperation(*op, 0, now);
+      if (!dec.ok() || !dec->accepted) spdlog::warn("load: operation {} not restored", d.id);
+      else plan_->op_version[d.id] = d.version;
+    }
+    return Status::Ok();
+  });
+}
+
+channel::Policy Service::PolicyFromAgreement(const std::string& a, const std::string& b) const {
+  std::lock_guard lock(policy_mu_);
+  auto it = policies_.find(a < b ? std::make_pair(a, b) : std::make_pair(b, a));
+  return it == policies_.end() ? options_.default_policy : it->second;
+}
+
+void Service::RefreshPolicies() {
+  std::map<std::pair<std::string, std::string>, channel::Policy> next;
+  const auto ids = PartyIds();
+  for (size_t i = 0; i < ids.size(); ++i)
+    for (size_t j = i + 1; j < ids.size(); ++j) {
+      if (plan_->registry.agreements().InForce(ids[i], ids[j]) == 0) continue;
+      const auto& t = plan_->registry.agreements().TermsBetween(ids[i], ids[j]);
+      channel::Policy p;
+      p.ack_deadline_s = t.ack_deadline_s;
+      p.steps.clear();
+      for (const auto& e : t.escalation) p.steps.push_back(StepOfAction(e.action));
+      next[std::minmax(ids[i], ids[j])] = p;
+    }
+  std::lock_guard lock(policy_mu_);
+  policies_ = std::move(next);
+}
+
+std::map<detect::PartyPair, detect::SeparationMinima> Service::AgreedMinima() const {
+  std::map<detect::PartyPair, detect::SeparationMinima> out;
+  if (!plan_) return out;
+  const auto ids = PartyIds();
+  std::lock_guard lock(plan_->mu);
+  for (size_t i = 0; i < ids.size(); ++i)
+    for (size_t j = i + 1; j < ids.size(); ++j) {
+      if (plan_->registry.agreements().InForce(ids[i], ids[j]) == 0) continue;
+      const auto& t = plan_->registry.agreements().TermsBetween(ids[i], ids[j]);
+      out[detect::MakePartyPair(ids[i], ids[j])] =
+          detect::SeparationMinima{t.track_horizontal_m, t.track_vertical_m, t.track_lookahead_s};
+    }
+  return out;
+}
+
+std::vector<Service::ZoneHitView> Service::PlanZoneEntries(const std::vector<TrackState>& tracks) const {
+  std::vector<ZoneHitView> out;
+  if (!plan_) return out;
+  std::lock_guard lock(plan_->mu);
+  for (const auto& t : tracks) {
+    TrackState plain = t;
+    plain.id = t.id.substr(t.id.find('/') + 1);
+    for (const auto& e : plan_->registry.PredictZoneEntries(plain)) {
+      if (e.zone_id.rfind("distress.", 0) == 0) continue;
+      out.push_back(ZoneHitView{t.id, t.party, e.zone_id, e.zone_owner, plan::ZoneKindName(e.kind), e.time_to_entry_s});
+    }
+  }
+  return out;
+}
+
+Json Service::ConflictJson(const plan::Conflict& c) const {
+  Json j{{"kind", c.kind == plan::ConflictKind::kOperation ? "operation" : "zone"},
+         {"volume", c.volume},
+         {"other_id", c.other_id},
+         {"other_party", c.other_party},
+         {"time", {{"start_s", c.time.lo}, {"end_s", c.time.hi}}},
+         {"altitude", {{"lower_m", c.altitude.lo}, {"upper_m", c.altitude.hi}}},
+         {"horizontal_overlap", c.horizontal_overlap},
+         {"blocking", c.blocking},
+         {"rule", c.rule}};
+  if (c.kind == plan::ConflictKind::kOperation) j["other_priority"] = c.other_priority;
+  else j["zone_kind"] = plan::ZoneKindName(c.zone_kind);
+  return j;
+}
+
+Response Service::PutOperation(const Request& req, bool create) {
+  auto body = ParseJsonBody(req.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body->is_object()) return ErrorResponse(Status::Invalid("body: expected a JSON object"));
+  Json b = *body;
+  int64_t expected = 0;
+  if (!create) {
+    if (!b.contains("version") || !b["version"].is_number_integer())
+      return ErrorResponse(Status::Invalid("version: required integer (the version token you replace)"));
+    expected = b["version"].get<int64_t>();
+    b.erase("version");
+    if (b.contains("id") && b["id"] != req.params.at("operation_id"))
+      return ErrorResponse(Status::Invalid("id: does not match the path"));
+    b["id"] = req.params.at("operation_id");
+  }
+  auto op = ParseOne<plan::Operation>(b, "operations", req.who.party);
+  if (!op.ok()) return ErrorResponse(op.status());
+  const std::string key = "op:" + op->id;
+  const double now = Now();
+  plan::Decision decision;
+  std::optional<plan::Operation> previous;
+  {
+    std::lock_guard lock(plan_->mu);
+    auto cur = plan_->registry.GetOperation(op->id);
+    if (cur && cur->owner != req.who.party) return ErrorResponse(Status::NotFound("no operation " + op->id + " of party " + req.who.party));
+    const int64_t current = plan_->op_version.count(op->id) ? plan_->op_version[op->id] : 0;
+    if (create && current != 0) return ErrorResponse(Status(ErrorCode::kAlreadyExists, "operation " + op->id + " exists"));
+    if (!create && current == 0) return ErrorResponse(Status::NotFound("no operation " + op->id + " of party " + req.who.party));
+    if (!create && expected != current)
+      return ErrorResponse(Status::Conflict("version: stale version token " + std::to_string(expected) + " (current " +
+                                            std::to_string(current) + ")"));
+    if (plan_->in_flight.count(key)) return ErrorResponse(Status::Conflict("operation " + op->id + ": another change is in flight"));
+    auto d = plan_->registry.PutOperation(*op, cur ? cur->version : 0, now);
+    if (!d.ok()) return ErrorResponse(d.status());
+    decision = *d;
+    if (!decision.accepted) {
+      Response r = ErrorResponse(Status::Conflict("operation refused: " + decision.reason));
+      Json cs = Json::array();
+      for (const auto& c : decision.conflicts) cs.push_back(ConflictJson(c));
+      r.body["conflicts"] = cs;
+      return r;
+    }
+    previous = cur;
+    plan_->in_flight.insert(key);
+  }
+  // Durable, outside the engine lock (writes commit in groups); the engine already holds the new plan.
+  store::Document doc;
+  doc.kind = store::DocumentKind::kOperation;
+  doc.id = op->id;
+  doc.owner = req.who.party;
+  doc.state = plan::OperationStateName(op->state);
+  doc.body = OperationBody(*op).dump();
+  int64_t stored_version = 0;
+  Json conflicts = Json::array();
+  for (const auto& c : decision.conflicts) conflicts.push_back(ConflictJson(c));
+  Status s = Commit([&](Outbox& out) -> Status {
+    auto put = out.tx.PutDocument(doc, create ? store::kMustNotExist : expected);
+    if (!put.ok()) return put.status();
+    stored_version = put->version;
+    auto e = out.Record(record::kind::kInput, req.who.party, {req.who.party},
+                        Json{{"input", create ? "operation_created" : "operation_updated"}, {"operation", OperationBody(*op)},
+                             {"version", stored_version}, {"conflicts", conflicts}});
+    if (!e.ok()) return e.status();
+    // The other parties whose operations now conflict learn the overlap only.
+    for (const auto& c : decision.conflicts) {
+      if (c.kind != plan::ConflictKind::kOperation || c.other_party == req.who.party) continue;
+      Json seen{{"operation_id", c.other_id},
+                {"conflict", {{"other_party", req.who.party},
+                              {"other_priority", op->priority},
+                              {"time", {{"start_s", c.time.lo}, {"end_s", c.time.hi}}},
+                              {"altitude", {{"lower_m", c.altitude.lo}, {"upper_m", c.altitude.hi}}},
+                              {"rule", c.rule}}}};
+      auto r = out.Record("operation_conflict", record::kServerActor, {c.other_party}, seen, "operation_conflict");
+      if (!r.ok()) return r.status();
+    }
+    return Status::Ok();
+  });
+  std::lock_guard lock(plan_->mu);
+  plan_->in_flight.erase(key);
+  if (!s.ok()) {
+    // Undo the engine's change: the write is not durable.
+    if (previous) (void)plan_->registry.PutOperation(*previous, plan_->registry.GetOperation(op->id)->version, now);
+    else (void)plan_->registry.RemoveOperation(op->id, req.who.party, plan_->registry.GetOperation(op->id)->version);
+    return ErrorResponse(s);
+  }
+  plan_->op_version[op->id] = stored_version;
+  metrics_.Add("dc_operations_written_total");
+  Json out = OperationBody(*op);
+  out["version"] = stored_version;
+  out["conflicts"] = conflicts;
+  return Ok(out, create ? 201 : 200);
+}
+
+Response Service::DeleteObject(const Request& req, bool zone) {
+  const std::string id = req.params.at(zone ? "zone_id" : "operation_id");
+  const std::string what = zone ? "zone" : "operation";
+  if (!req.query.count("version") || req.query.at("version").find_first_not_of("0123456789") != std::string::npos ||
+      req.query.at("version").empty())
+    return ErrorResponse(Status::Invalid("version: required query parameter (?version=N, the token you delete)"));
+  const int64_t expected = std::stoll(req.query.at("version"));
+  std::lock_guard lock(plan_->mu);
+  auto& versions = zone ? plan_->zone_version : plan_->op_version;
+  std::string owner;
+  if (zone) {
+    auto z = plan_->registry.GetZone(id);
+    owner = z ? z->owner : "";
+  } else {
+    auto o = plan_->registry.GetOperation(id);
+    owner = o ? o->owner : "";
+  }
+  if (owner != req.who.party || !versions.count(id)) return ErrorResponse(Status::NotFound("no " + what + " " + id + " of party " + req.who.party));
+  if (versions[id] != expected)
+    return ErrorResponse(Status::Conflict("version: stale version token " + std::to_string(expected) + " (current " +
+                                          std::to_string(versions[id]) + ")"));
+  Status s = Commit([&](Outbox& out) -> Status {
+    if (Status d = out.tx.DeleteDocument(zone ? store::DocumentKind::kZone : store::DocumentKind::kOperation, id, expected); !d.ok())
+      return d;
+    return out.Record(record::kind::kInput, req.who.party, {req.who.party}, Json{{"input", what + "_deleted"}, {"id", id}}).status();
+  });
+  if (!s.ok()) return ErrorResponse(s);
+  if (zone) {
+    (void)plan_->registry.RemoveZone(id, req.who.party, plan_->registry.GetZone(id)->version);
+  } else {
+    (void)plan_->registry.RemoveOperation(id, req.who.party, plan_->registry.GetOperation(id)->version);
+  }
+  versions.erase(id);
+  return Ok(Json{{"deleted", id}});
+}
+
+Response Service::PutZone(const Request& req, bool create) {
+  auto body = ParseJsonBody(req.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  if (!body->is_object()) return ErrorResponse(Status::Invalid("body: expected a JSON object"));
+  Json b = *body;
+  int64_t expected = 0;
+  if (!create) {
+    if (!b.contains("version") || !b["version"].is_number_integer())
+      return ErrorResponse(Status::Invalid("version: required integer (the version token you replace)"));
+    expected = b["version"].get<int64_t>();
+    b.erase("version");
+    b["id"] = req.params.at("zone_id");
+  }
+  if (b.contains("id") && b["id"].is_string() && b["id"].get<std::string>().rfind("distress.", 0) == 0)
+    return ErrorResponse(Status::Invalid("id: \"distress.\" zones are made by distress calls"));
+  auto z = ParseOne<plan::Zone>(b, "zones", req.who.party);
+  if (!z.ok()) return ErrorResponse(z.status());
+  if (z->kind == plan::ZoneKind::kDistressExclusion)
+    return ErrorResponse(Status::Invalid("kind: distress exclusion zones are made by POST /v1/distress"));
+  for (size_t i = 0; i < z->binds.size(); ++i)
+    if (!PartyExists(z->binds[i])) return ErrorResponse(Status::Invalid("binds[" + std::to_string(i) + "]: no party \"" + z->binds[i] + "\""));
+  const double now = Now();
+  std::lock_guard lock(plan_->mu);
+  auto cur = plan_->registry.GetZone(z->id);
+  if (cur && cur->owner != req.who.party) return ErrorResponse(Status::NotFound("no zone " + z->id + " of party " + req.who.party));
+  const int64_t current = plan_->zone_version.count(z->id) ? plan_->zone_version[z->id] : 0;
+  if (create && current != 0) return ErrorResponse(Status(ErrorCode::kAlreadyExists, "zone " + z->id + " exists"));
+  if (!create && current == 0) return ErrorResponse(Status::NotFound("no zone " + z->id + " of party " + req.who.party));
+  if (!create && expected != current)
+    return ErrorResponse(Status::Conflict("version: stale version token " + std::to_string(expected) + " (current " +
+                                          std::to_string(current) + ")"));
+  // Which parties it binds (they are shown the zone).
+  std::vector<std::string> bound;
+  for (const auto& p : PartyIds())
+    if (p != req.who.party && z->Binds(p)) bound.push_back(p);
+  store::Document doc;
+  doc.kind = store::DocumentKind::kZone;
+  doc.id = z->id;
+  doc.owner = req.who.party;
+  doc.state = "active";
+  doc.body = ZoneBody(*z).dump();
+  int64_t stored = 0;
+  Status s = Commit([&](Outbox& out) -> Status {
+    auto put = out.tx.PutDocument(doc, create ? store::kMustNotExist : expected);
+    if (!put.ok()) return put.status();
+    stored = put->version;
+    Json view = ZoneBody(*z);
+    view["owner"] = req.who.party;
+    view["version"] = stored;
+    auto e = out.Record(record::kind::kInput, req.who.party, {req.who.party},
+                        Json{{"input", create ? "zone_created" : "zone_updated"}, {"zone", view}});
+    if (!e.ok()) return e.status();
+    if (bound.empty()) return Status::Ok();
+    return out.Record("zone", record::kServerActor, bound, Json{{"action", create ? "created" : "updated"}, {"zone", view}}, "zone")
+        .status();
+  });
+  if (!s.ok()) return ErrorResponse(s);
+  auto zd = plan_->registry.PutZone(*z, cur ? cur->version : 0, now);
+  if (!zd.ok()) spdlog::error("zone {} stored but not in the engine: {}", z->id, zd.status().ToString());
+  plan_->zone_version[z->id] = stored;
+  Json out = ZoneBody(*z);
+  out["owner"] = req.who.party;
+  out["version"] = stored;
+  Json affected = Json::array();
+  if (zd.ok())
+    for (const auto& [op_id, c] : zd->affected) affected.push_back(Json{{"operation_id", op_id}, {"other_party", c.other_party}});
+  out["affected_operations"] = affected.size();
+  return Ok(out, create ? 201 : 200);
+}
+
+Json Service::AgreementJson(const plan::Agreement& a, const std::string& party) const {
+  Json versions = Json::array();
+  for (const auto& v : a.versions)
+    versions.push_back(Json{{"version", v.number}, {"proposed_by", v.proposed_by}, {"accepted_by", v.accepted_by},
+                            {"terms", TermsJson(v.terms)}});
+  return Json{{"parties", {a.party_a, a.party_b}},
+              {"counterparty", a.party_a == party ? a.party_b : a.party_a},
+              {"in_force", a.in_force},
+              {"latest", a.versions.empty() ? 0 : a.versions.back().number},
+              {"versions", versions}};
+}
+
+Response Service::AgreementAction(const Request& req, const std::string& action) {
+  const std::string& other = req.params.at("counterparty");
+  const std::string& me = req.who.party;
+  if (other == me || !PartyExists(other)) return ErrorResponse(Status::NotFound("no party " + other));
+  auto body = ParseJsonBody(req.body.empty() ? "{}" : req.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  FieldReader r(*body, "");
+  plan::Version version = 0, latest_seen = 0;
+  plan::AgreementTerms terms;
+  if (action == "accept") {
+    version = static_cast<plan::Version>(r.OptInt("version", 1, 1 << 30).value_or(0));
+    if (version == 0) r.Fail("version", "required field is missing");
+  } else {
+    latest_seen = static_cast<plan::Version>(r.OptInt("latest_seen", 0, 1 << 30).value_or(0));
+    const Json* t = r.Raw("terms", true);
+    if (t && r.ok()) {
+      std::lock_guard lock(plan_->mu);
+      auto parsed = ParseTerms(*t, plan_->registry.agreements().default_terms());
+      if (!parsed.ok()) return ErrorResponse(parsed.status());
+      terms = *parsed;
+    }
+  }
+  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
+  std::lock_guard lock(plan_->mu);
+  auto& book = plan_->registry.agreements();
+  const plan::AgreementBook before = book;
+  Result<plan::Version> result = plan::Version{0};
+  if (action == "accept") {
+    Status s = book.Accept(me, other, version);
+    if (!s.ok()) return ErrorResponse(s);
+    result = version;
+  } else {
+    auto existing = book.Get(me, other);
+    if (action == "counter" && (!existing || existing->versions.empty() || existing->versions.back().proposed_by == me))
+      return ErrorResponse(Status::Conflict("counter: there is no proposal of " + other + " to counter"));
+    result = book.Propose(me, other, terms, latest_seen);
+    if (!result.ok()) return ErrorResponse(result.status());
+  }
+  const auto agreement = *book.Get(me, other);
+  const std::string doc_id = agreement.party_a + "~" + agreement.party_b;
+  Json version_body{{"action", action == "accept" ? "accept" : "propose"}, {"by", me}, {"other", other},
+                    {"version", *result}, {"latest_seen", latest_seen}};
+  if (action != "accept") version_body["terms"] = TermsJson(terms);
+  store::Document doc;
+  doc.kind = store::DocumentKind::kAgreement;
+  doc.id = doc_id;
+  doc.owner = agreement.versions.front().proposed_by;
+  doc.counterparty = doc.owner == agreement.party_a ? agreement.party_b : agreement.party_a;
+  doc.state = agreement.in_force ? "in_force" : "proposed";
+  doc.body = version_body.dump();
+  Json view = AgreementJson(agreement, me);
+  Status s = Commit([&](Outbox& out) -> Status {
+    auto put = out.tx.PutDocument(doc, store::kAnyVersion);
+    if (!put.ok()) return put.status();
+    Json entry = version_body;
+    entry["in_force"] = agreement.in_force;
+    if (action != "accept") entry["terms"] = TermsJson(terms);
+    return out.Record(record::kind::kAgreementVersion, me, {me, other}, entry, "agreement").status();
+  });
+  if (!s.ok()) {
+    book = before;
+    return ErrorResponse(s);
+  }
+  agreements_changed_ = true;
+  RefreshPolicies();
+  return Ok(view, action == "accept" ? 200 : 201);
+}
+
+void Service::RegisterPlanRoutes(Router& r) {
+  auto read = [](auto fn) { return [fn](Request& req, Respond respond) { respond(fn(req)); }; };
+  auto write = [this](auto fn) {
+    return [this, fn](Request& req, Respond respond) { Async(std::move(respond), [fn, req]() { return fn(req); }); };
+  };
+  r.Add({"POST", "/v1/operations", Access::kParty, false, write([this](const Request& q) { return PutOperation(q, true); })});
+  r.Add({"GET", "/v1/operations", Access::kParty, false, read([this](const Request& q) {
+           Json out = Json::array();
+           std::lock_guard lock(plan_->mu);
+           for (const auto& [id, v] : plan_->op_version) {
+             auto op = plan_->registry.GetOperation(id);
+             if (!op || op->owner != q.who.party) continue;
+             Json j = OperationBody(*op);
+             j["version"] = v;
+             out.push_back(j);
+           }
+           return Ok(Json{{"operations", out}});
+         })});
+  r.Add({"GET", "/v1/operations/{operation_id}", Access::kParty, false, read([this](const Request& q) {
+           const auto& id = q.params.at("operation_id");
+           std::lock_guard lock(plan_->mu);
+           auto op = plan_->registry.GetOperation(id);
+           if (!op || op->owner != q.who.party || !plan_->op_version.count(id))
+             return ErrorResponse(Status::NotFound("no operation " + id + " of party " + q.who.party));
+           Json j = OperationBody(*op);
+           j["version"] = plan_->op_version[id];
+           return Ok(j);
+         })});
+  r.Add({"PUT", "/v1/operations/{operation_id}", Access::kParty, false, write([this](const Request& q) { return PutOperation(q, false); })});
+  r.Add({"DELETE", "/v1/operations/{operation_id}", Access::kParty, false, write([this](const Request& q) { return DeleteObject(q, false); })});
+  r.Add({"POST", "/v1/zones", Access::kParty, false, write([this](const Request& q) { return PutZone(q, true); })});
+  r.Add({"GET", "/v1/zones", Access::kParty, false, read([this](const Request& q) {
+           // Own zones and zones that bind the party.
+           Json out = Json::array();
+           std::lock_guard lock(plan_->mu);
+           for (const auto& [id, v] : plan_->zone_version) {
+             auto z = plan_->registry.GetZone(id);
+             if (!z || (z->owner != q.who.party && !z->Binds(q.who.party))) continue;
+             Json j = ZoneBody(*z);
+             j["owner"] = z->owner;
+             j["version"] = v;
+             if (z->owner != q.who.party) j.erase("binds");  // who else it binds is the owner's business
+             out.push_back(j);
+           }
+           return Ok(Json{{"zones", out}});
+         })});
+  r.Add({"GET", "/v1/zones/{zone_id}", Access::kParty, false, read([this](const Request& q) {
+           const auto& id = q.params.at("zone_id");
+           std::lock_guard lock(plan_->mu);
+           auto z = plan_->registry.GetZone(id);
+           if (!z || (z->owner != q.who.party && !z->Binds(q.who.party)) || !plan_->zone_version.count(id))
+             return ErrorResponse(Status::NotFound("no zone " + id + " for party " + q.who.party));
+           Json j = ZoneBody(*z);
+           j["owner"] = z->owner;
+           j["version"] = plan_->zone_version[id];
+           if (z->owner != q.who.party) j.erase("binds");
+           return Ok(j);
+         })});
+  r.Add({"PUT", "/v1/zones/{zone_id}", Access::kParty, false, write([this](const Request& q) { return PutZone(q, false); })});
+  r.Add({"DELETE", "/v1/zones/{zone_id}", Access::kParty, false, write([this](const Request& q) { return DeleteObject(q, true); })});
+  r.Add({"GET", "/v1/agreements", Access::kParty, false, read([this](const Request& q) {
+           Json out = Json::array();
+           std::lock_guard lock(plan_->mu);
+           for (const auto& p : PartyIds()) {
+             if (p == q.who.party) continue;
+             auto a = plan_->registry.agreements().Get(q.who.party, p);
+             if (a) out.push_back(AgreementJson(*a, q.who.party));
+           }
+           return Ok(Json{{"agreements", out}});
+         })});
+  r.Add({"GET", "/v1/agreements/{counterparty}", Access::kParty, false, read([this](const Request& q) {
+           const auto& other = q.params.at("counterparty");
+           std::lock_guard lock(plan_->mu);
+           auto a = other == q.who.party ? std::nullopt : plan_->registry.agreements().Get(q.who.party, other);
+           if (!a) {
+             // No agreement yet: the default terms apply.
+             if (other == q.who.party || !PartyExists(other)) return ErrorResponse(Status::NotFound("no party " + other));
+             return Ok(Json{{"counterparty", other}, {"in_force", 0}, {"latest", 0}, {"versions", Json::array()},
+                            {"default_terms", TermsJson(plan_->registry.agreements().default_terms())}});
+           }
+           return Ok(AgreementJson(*a, q.who.party));
+         })});
+  r.Add({"POST", "/v1/agreements/{counterparty}/propose", Access::kParty, false,
+         write([this](const Request& q) { return AgreementAction(q, "propose"); })});
+  r.Add({"POST", "/v1/agreements/{counterparty}/counter", Access::kParty, false,
+         write([this](const Request& q) { return AgreementAction(q, "counter"); })});
+  r.Add({"POST", "/v1/agreements/{counterparty}/accept", Access::kParty, false,
+         write([this](const Request& q) { return AgreementAction(q, "accept"); })});
+}
+
+}  // namespace deconflict::server

@@ -1,0 +1,369 @@
+// The embedded SQLite store: one writer thread with group commit, a pool of reader connections.
+// Durability and concurrency are described in docs/storage.md.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "record/verify.h"
+#include "store/sqlite_internal.h"
+
+namespace deconflict::store {
+
+namespace sqlite {
+namespace {
+
+constexpr const char* kDatabaseFile = "deconflict.db";
+constexpr const char* kLockFile = "LOCK";
+
+Status SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::Io("cannot open directory " + dir + ": " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Status::Io("fsync " + dir + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  ~SqliteStore() override;
+
+  Status Write(const std::function<Status(WriteTx&)>& fn) override;
+  void WriteAsync(std::function<Status(WriteTx&)> fn, std::function<void(Status)> done) override;
+  Status Read(const std::function<Status(ReadTx&)>& fn) override;
+  const record::PublicKey& public_key() const override { return pk_; }
+  Result<record::Receipt> IssueReceipt(std::string_view party, std::uint64_t seq) override;
+  Status VerifyRecord() override;
+  StoreStats stats() const override {
+    std::lock_guard lock(stats_mu_);
+    return stats_;
+  }
+
+ private:
+  struct Job {
+    std::function<Status(WriteTx&)> fn;
+    std::function<void(Status)> done;
+  };
+  // Queues a job; gives it back when the store is closed.
+  std::unique_ptr<Job> Enqueue(std::unique_ptr<Job> job);
+
+  explicit SqliteStore(Options options) : options_(std::move(options)) {}
+  void WriterLoop();
+  void RunGroup(std::vector<std::unique_ptr<Job>>& group);
+
+  Options options_;
+  std::optional<record::Signer> signer_;  // absent when read_only
+  record::PublicKey pk_{};
+  int lock_fd_ = -1;
+  std::unique_ptr<Db> writer_;
+
+  std::vector<std::unique_ptr<Db>> readers_;
+  std::vector<Db*> free_readers_;
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<std::unique_ptr<Job>> queue_;
+  bool stopping_ = false;
+  std::thread writer_thread_;
+
+  mutable std::mutex stats_mu_;
+  StoreStats stats_;
+};
+
+Result<std::unique_ptr<Store>> SqliteStore::Open(const Options& options) {
+  namespace fs = std::filesystem;
+  if (options.reader_connections < 1) return Status::Invalid("store option reader_connections must be >= 1");
+  if (options.max_group < 1) return Status::Invalid("store option max_group must be >= 1");
+  std::unique_ptr<SqliteStore> store(new SqliteStore(options));
+  const std::string dir = options.data_dir;
+  const std::string db_path = (fs::path(dir) / kDatabaseFile).string();
+
+  if (options.read_only) {
+    std::error_code ec;
+    if (!fs::exists(db_path, ec)) return Status::NotFound("no deconflict database at " + db_path);
+    auto pk = record::ReadPublicKeyFile((fs::path(dir) / record::kPublicKeyFile).string());
+    if (!pk.ok()) return pk.status();
+    store->pk_ = *pk;
+  } else {
+    auto signer = record::Signer::LoadOrCreate(dir);
+    if (!signer.ok()) return signer.status();
+    store->pk_ = signer->public_key();
+    store->signer_.emplace(std::move(*signer));
+    // One writing process per data directory: two would fork the record's hash chain.
+    const std::string lock_path = (fs::path(dir) / kLockFile).string();
+    store->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (store->lock_fd_ < 0) return Status::Io("cannot open " + lock_path + ": " + std::strerror(errno));
+    if (::flock(store->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return Status::Io("data directory " + dir + " is in use by another deconflict process (" + lock_path +
+                        " is locked)");
+    }
+    auto writer = Db::Open(db_path, false, options.busy_timeout_ms);
+    if (!writer.ok()) return writer.status();
+    store->writer_ = std::move(*writer);
+    Db& w = *store->writer_;
+    {
+      Stmt mode(w, "PRAGMA journal_mode=WAL");
+      auto row = mode.Step();
+      if (!row.ok()) return row.status();
+      if (!*row || mode.Text(0) != "wal") return Status::Io("cannot put " + db_path + " in WAL mode");
+    }
+    if (Status s = w.Exec(options.durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !s.ok()) {
+      return s;
+    }
+    if (Status s = EnsureSchema(w); !s.ok()) return s;
+    if (Status s = SyncDirectory(dir); !s.ok()) return s;  // the new database and WAL files' names are durable
+  }
+
+  for (int i = 0; i < options.reader_connections; ++i) {
+    auto reader = Db::Open(db_path, true, options.busy_timeout_ms);
+    if (!reader.ok()) return reader.status();
+    store->free_readers_.push_back(reader->get());
+    store->readers_.push_back(std::move(*reader));
+  }
+
+  // The last entry must verify with this key: catches a wrong key file or a tampered tail at once.
+  // (Read-only opens are for audits, which verify everything and name the first bad entry.)
+  Status tail = options.read_only ? Status::Ok() : store->Read([&](ReadTx& tx) -> Status {
+    auto head = tx.HeadSeq();
+    if (!head.ok()) return head.status();
+    if (*head == 0) return Status::Ok();
+    auto last = tx.GetEntry(*head);
+    if (!last.ok()) return last.status();
+    if (Status s = record::VerifyEntry(*last, store->pk_); !s.ok()) {
+      return Status::Corruption("record entry seq " + std::to_string(*head) + " (the last) does not verify with "
+                                "the public key of " + dir + ": " + s.message() +
+                                "; run `deconflict audit verify --data-dir " + dir + "`");
+    }
+    return Status::Ok();
+  });
+  if (!tail.ok()) return tail;
+  if (options.verify_on_open) {
+    if (Status s = store->VerifyRecord(); !s.ok()) return s;
+  }
+  if (!options.read_only) store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();  // commits what is queued first
+  readers_.clear();
+  writer_.reset();
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+std::unique_ptr<SqliteStore::Job> SqliteStore::Enqueue(std::unique_ptr<Job> job) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) return job;
+    queue_.push_back(std::move(job));
+  }
+  queue_cv_.notify_one();
+  return nullptr;
+}
+
+void SqliteStore::WriteAsync(std::function<Status(WriteTx&)> fn, std::function<void(Status)> done) {
+  if (options_.read_only) return done(Status(ErrorCode::kPermissionDenied, "store is open read-only"));
+  if (auto refused = Enqueue(std::make_unique<Job>(Job{std::move(fn), std::move(done)}))) {
+    refused->done(Status::Io("store is closed"));
+  }
+}
+
+Status SqliteStore::Write(const std::function<Status(WriteTx&)>& fn) {
+  if (options_.read_only) return {ErrorCode::kPermissionDenied, "store is open read-only"};
+  if (std::this_thread::get_id() == writer_thread_.get_id()) {
+    return Status::Internal("Store::Write called from inside a write function; use its WriteTx instead");
+  }
+  std::promise<Status> promise;
+  std::future<Status> result = promise.get_future();
+  // fn is borrowed: Write does not return before the job is finished with it.
+  auto job = std::make_unique<Job>(Job{[&fn](WriteTx& tx) { return fn(tx); },
+                                       [&promise](Status s) { promise.set_value(std::move(s)); }});
+  if (Enqueue(std::move(job))) return Status::Io("store is closed");
+  return result.get();
+}
+
+void SqliteStore::WriterLoop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Job>> group;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      while (!queue_.empty() && group.size() < options_.max_group) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunGroup(group);
+  }
+}
+
+// Runs each job in its own savepoint of one transaction and commits once (group commit). A failed job
+// is rolled back to its savepoint alone; a failed COMMIT fails every job of the group.
+void SqliteStore::RunGroup(std::vector<std::unique_ptr<Job>>& group) {
+  Db& db = *writer_;
+  std::vector<Status> results(group.size(), Status::Internal("write was not run"));
+  auto finish = [&] {
+    std::uint64_t ok = 0;
+    for (const Status& r : results) ok += r.ok() ? 1 : 0;
+    {
+      std::lock_guard lock(stats_mu_);
+      stats_.write_calls += ok;
+      stats_.write_failures += group.size() - ok;
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      try {
+        group[i]->done(results[i]);
+      } catch (...) {
+        // A completion callback must not throw; the write's outcome stands regardless.
+      }
+    }
+  };
+
+  if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) {
+    std::fill(results.begin(), results.end(), s);
+    return finish();
+  }
+  auto head = ReadHead(db);
+  if (!head.ok()) {
+    (void)db.Exec("ROLLBACK");
+    std::fill(results.begin(), results.end(), head.status());
+    return finish();
+  }
+  std::uint64_t appended = 0;
+  Status lost;  // set when the whole transaction is gone
+  for (std::size_t i = 0; i < group.size() && lost.ok(); ++i) {
+    const ChainHead saved_head = *head;
+    const std::uint64_t saved_appended = appended;
+    if (Status s = Stmt(db, "SAVEPOINT job").Run(); !s.ok()) {
+      lost = s;
+      break;
+    }
+    SqlTx tx(db, &*head, &*signer_, &appended);
+    Status s;
+    try {
+      s = group[i]->fn(tx);
+    } catch (const std::exception& e) {
+      s = Status::Internal(std::string("write function threw: ") + e.what());
+    } catch (...) {
+      s = Status::Internal("write function threw a non-standard exception");
+    }
+    if (sqlite3_get_autocommit(db.raw())) {  // SQLite rolled the whole transaction back (I/O error, disk full)
+      lost = s.ok() ? Status::Io("the transaction was rolled back by SQLite") : s;
+      break;
+    }
+    if (s.ok()) {
+      if (Status r = Stmt(db, "RELEASE job").Run(); !r.ok()) lost = r;
+    } else {
+      Status r = Stmt(db, "ROLLBACK TO job").Run();
+      if (r.ok()) r = Stmt(db, "RELEASE job").Run();
+      if (!r.ok()) lost = r;
+      *head = saved_head;
+      appended = saved_appended;
+    }
+    results[i] = s;
+  }
+  if (lost.ok()) {
+    if (Status c = db.Exec("COMMIT"); !c.ok()) lost = c;
+  }
+  if (!lost.ok()) {
+    if (!sqlite3_get_autocommit(db.raw())) (void)db.Exec("ROLLBACK");
+    for (auto& r : results) {
+      if (r.ok() || r.code() == ErrorCode::kInternal) {
+        r = Status::Io("the write was not stored: " + lost.message());
+      }
+    }
+  } else {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.commits;
+    stats_.record_entries += appended;
+    stats_.max_batch = std::max<std::uint64_t>(stats_.max_batch, group.size());
+  }
+  finish();
+}
+
+Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
+  Db* db = nullptr;
+  {
+    std::unique_lock lock(readers_mu_);
+    readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+    db = free_readers_.back();
+    free_readers_.pop_back();
+  }
+  Status s = db->Exec("BEGIN");  // one snapshot for all of fn's reads
+  if (s.ok()) {
+    SqlTx tx(*db, nullptr, nullptr, nullptr);
+    try {
+      s = fn(tx);
+    } catch (const std::exception& e) {
+      s = Status::Internal(std::string("read function threw: ") + e.what());
+    } catch (...) {
+      s = Status::Internal("read function threw a non-standard exception");
+    }
+    if (!sqlite3_get_autocommit(db->raw())) (void)db->Exec("COMMIT");
+  }
+  {
+    std::lock_guard lock(readers_mu_);
+    free_readers_.push_back(db);
+  }
+  readers_cv_.notify_one();
+  return s;
+}
+
+Result<record::Receipt> SqliteStore::IssueReceipt(std::string_view party, std::uint64_t seq) {
+  if (!signer_) return {Status(ErrorCode::kPermissionDenied, "store is open read-only: no signing key")};
+  std::optional<record::Entry> entry;
+  Status s = Read([&](ReadTx& tx) -> Status {
+    auto e = tx.GetEntry(seq);
+    if (!e.ok()) return e.status();
+    entry = std::move(*e);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  const bool concerns = entry->actor == party ||
+                        std::binary_search(entry->audience.begin(), entry->audience.end(), std::string(party));
+  if (!concerns) {
+    return Status(ErrorCode::kPermissionDenied, "record entry seq " + std::to_string(seq) +
+                                                    " was neither sent by nor shown to party " + std::string(party));
+  }
+  return record::MakeReceipt(*entry, party, NowUs(), *signer_);
+}
+
+Status SqliteStore::VerifyRecord() {
+  record::ChainVerifier verifier(pk_);
+  return Read([&](ReadTx& tx) -> Status {
+    Status s = tx.ScanEntries(1, [&](const record::Entry& e) -> Status {
+      if (!verifier.Add(e)) return Status::Corruption(record::Describe(*verifier.failure()));
+      return Status::Ok();
+    });
+    if (!s.ok() && s.code() == ErrorCode::kCorruption && !verifier.failure()) {
+      return Status::Corruption("record entry at position " + std::to_string(verifier.count() + 1) + ": " +
+                                s.message());
+    }
+    return s;
+  });
+}
+
+}  // namespace
+}  // namespace sqlite
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const Options& options) { return sqlite::SqliteStore::Open(options); }
+
+}  // namespace deconflict::store

@@ -1,0 +1,600 @@
+// The SQL of every store read and write (SqlTx), run on one connection inside a transaction.
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_internal.h"
+#include "store/validate.h"
+
+namespace deconflict::store::sqlite {
+
+namespace {
+
+constexpr const char* kPartyCols = "id, name, role, escalation_contact, created_us";
+constexpr const char* kDocCols = "kind, id, owner, counterparty, state, start_us, end_us, body, version, updated_us";
+constexpr const char* kDeliveryCols =
+    "notice_id, recipient, state, queued_us, delivered_us, acknowledged_us, expired_us, deadline_us,"
+    " escalation_level, priority";
+constexpr const char* kEntryCols = "seq, time_us, kind, actor, audience, payload, prev, hash, signature";
+
+std::string Sql(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (auto p : parts) s.append(p);
+  return s;
+}
+
+Party ReadParty(const Stmt& q) { return Party{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4)}; }
+
+Result<DocumentKind> ParseKind(const std::string& s) {
+  for (DocumentKind k : {DocumentKind::kOperation, DocumentKind::kZone, DocumentKind::kAgreement}) {
+    if (s == DocumentKindName(k)) return k;
+  }
+  return Status::Corruption("stored document kind \"" + s + "\" is unknown");
+}
+
+Result<Document> ReadDocument(const Stmt& q) {
+  auto kind = ParseKind(q.Text(0));
+  if (!kind.ok()) return kind.status();
+  Document d;
+  d.kind = *kind;
+  d.id = q.Text(1);
+  d.owner = q.Text(2);
+  d.counterparty = q.Text(3);
+  d.state = q.Text(4);
+  d.start_us = q.Int(5);
+  d.end_us = q.Int(6);
+  d.body = q.Text(7);
+  d.version = q.Int(8);
+  d.updated_us = q.Int(9);
+  return d;
+}
+
+Result<DeliveryState> ParseDeliveryState(const std::string& s) {
+  for (DeliveryState st : {DeliveryState::kQueued, DeliveryState::kDelivered, DeliveryState::kAcknowledged,
+                           DeliveryState::kExpired}) {
+    if (s == DeliveryStateName(st)) return st;
+  }
+  return Status::Corruption("stored delivery state \"" + s + "\" is unknown");
+}
+
+Result<Delivery> ReadDelivery(const Stmt& q) {
+  auto state = ParseDeliveryState(q.Text(2));
+  if (!state.ok()) return state.status();
+  Delivery d;
+  d.notice_id = q.Text(0);
+  d.recipient = q.Text(1);
+  d.state = *state;
+  d.queued_us = q.Int(3);
+  d.delivered_us = q.Int(4);
+  d.acknowledged_us = q.Int(5);
+  d.expired_us = q.Int(6);
+  d.deadline_us = q.Int(7);
+  d.escalation_level = static_cast<int>(q.Int(8));
+  d.priority = static_cast<int>(q.Int(9));
+  return d;
+}
+
+Result<record::Entry> ReadEntry(const Stmt& q) {
+  record::Entry e;
+  e.seq = static_cast<std::uint64_t>(q.Int(0));
+  e.time_us = q.Int(1);
+  e.kind = q.Text(2);
+  e.actor = q.Text(3);
+  const std::string where = "record entry seq " + std::to_string(e.seq) + " column ";
+  try {
+    auto audience = nlohmann::json::parse(q.Text(4));
+    for (const auto& p : audience) e.audience.push_back(p.get<std::string>());
+  } catch (const nlohmann::json::exception& ex) {
+    return Status::Corruption(where + "audience: " + ex.what());
+  }
+  e.payload = q.Text(5);
+  auto prev = record::FromHex<32>(q.Text(6), where + "prev");
+  auto hash = record::FromHex<32>(q.Text(7), where + "hash");
+  auto sig = record::FromHex<64>(q.Text(8), where + "signature");
+  for (const Status& s : {prev.status(), hash.status(), sig.status()}) {
+    if (!s.ok()) return Status::Corruption(s.message());
+  }
+  e.prev = *prev;
+  e.hash = *hash;
+  e.signature = *sig;
+  return e;
+}
+
+// Runs `q` and collects every row through `read`.
+template <typename T, typename ReadFn>
+Result<std::vector<T>> Collect(Stmt& q, ReadFn read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    Result<T> item = read(q);
+    if (!item.ok()) return item.status();
+    out.push_back(std::move(*item));
+  }
+}
+
+// Runs `q` expecting at most one row; kNotFound with `missing` when there is none.
+template <typename T, typename ReadFn>
+Result<T> One(Stmt& q, ReadFn read, const std::string& missing) {
+  auto row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(missing);
+  return Result<T>(read(q));
+}
+
+std::int64_t Limit(std::size_t limit) {
+  return static_cast<std::int64_t>(std::min<std::size_t>(limit, static_cast<std::size_t>(INT64_MAX)));
+}
+
+std::string DocName(DocumentKind kind, std::string_view id) {
+  return std::string(DocumentKindName(kind)) + " " + std::string(id);
+}
+
+std::string DeliveryName(std::string_view notice_id, std::string_view recipient) {
+  return "delivery of notice " + std::string(notice_id) + " to " + std::string(recipient);
+}
+
+}  // namespace
+
+Status SqlTx::CheckWritable() const {
+  if (!head_ || !signer_) return {ErrorCode::kPermissionDenied, "write on a read-only transaction"};
+  return Status::Ok();
+}
+
+// ---- parties and credentials ----
+
+Result<Party> SqlTx::GetParty(std::string_view id) {
+  Stmt q(db_, Sql({"SELECT ", kPartyCols, " FROM parties WHERE id = ?"}));
+  q.Bind(id);
+  return One<Party>(q, ReadParty, "party " + std::string(id) + " does not exist");
+}
+
+Result<std::vector<Party>> SqlTx::ListParties() {
+  Stmt q(db_, Sql({"SELECT ", kPartyCols, " FROM parties ORDER BY id"}));
+  return Collect<Party>(q, [](const Stmt& s) { return Result<Party>(ReadParty(s)); });
+}
+
+Result<Credential> SqlTx::FindCredential(std::string_view token_hash) {
+  Stmt q(db_, "SELECT token_hash, party_id, label, created_us, revoked FROM credentials WHERE token_hash = ?");
+  q.Bind(token_hash);
+  return One<Credential>(
+      q, [](const Stmt& s) { return Credential{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4) != 0}; },
+      "no credential with this token");
+}
+
+Result<std::vector<Credential>> SqlTx::ListCredentials(std::string_view party_id) {
+  Stmt q(db_,
+         "SELECT token_hash, party_id, label, created_us, revoked FROM credentials WHERE party_id = ?"
+         " ORDER BY created_us, token_hash");
+  q.Bind(party_id);
+  return Collect<Credential>(q, [](const Stmt& s) {
+    return Result<Credential>(Credential{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4) != 0});
+  });
+}
+
+Status SqlTx::CreateParty(Party& party) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = ValidateId(party.id, "party id"); !s.ok()) return s;
+  if (party.role != "party" && party.role != "admin") {
+    return Status::Invalid("party " + party.id + ": role must be \"party\" or \"admin\", not \"" + party.role + "\"");
+  }
+  if (party.id == record::kServerActor) {
+    return Status::Invalid("party id \"server\" is reserved for the server itself");
+  }
+  party.created_us = NowUs();
+  Stmt q(db_, Sql({"INSERT INTO parties (", kPartyCols, ") VALUES (?, ?, ?, ?, ?)"}));
+  q.Bind(party.id).Bind(party.name).Bind(party.role).Bind(party.escalation_contact).Bind(party.created_us);
+  Status s = q.Run();
+  if (s.code() == ErrorCode::kAlreadyExists) return {ErrorCode::kAlreadyExists, "party " + party.id + " already exists"};
+  return s;
+}
+
+Status SqlTx::AddCredential(Credential& credential) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (credential.token_hash.size() < 32 || credential.token_hash.size() > 128) {
+    return Status::Invalid("credential token_hash must be 32 to 128 characters (a hex hash, not a token)");
+  }
+  if (auto p = GetParty(credential.party_id); !p.ok()) return p.status();
+  credential.created_us = NowUs();
+  Stmt q(db_, "INSERT INTO credentials (token_hash, party_id, label, created_us, revoked) VALUES (?, ?, ?, ?, ?)");
+  q.Bind(credential.token_hash)
+      .Bind(credential.party_id)
+      .Bind(credential.label)
+      .Bind(credential.created_us)
+      .Bind(std::int64_t{credential.revoked ? 1 : 0});
+  Status s = q.Run();
+  if (s.code() == ErrorCode::kAlreadyExists) return {ErrorCode::kAlreadyExists, "credential already exists"};
+  return s;
+}
+
+Status SqlTx::RevokeCredential(std::string_view token_hash) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  Stmt q(db_, "UPDATE credentials SET revoked = 1 WHERE token_hash = ?");
+  q.Bind(token_hash);
+  if (Status s = q.Run(); !s.ok()) return s;
+  if (sqlite3_changes(db_.raw()) == 0) return Status::NotFound("no credential with this token hash");
+  return Status::Ok();
+}
+
+// ---- documents ----
+
+Result<Document> SqlTx::GetDocument(DocumentKind kind, std::string_view id) {
+  Stmt q(db_, Sql({"SELECT ", kDocCols, " FROM documents WHERE kind = ? AND id = ?"}));
+  q.Bind(DocumentKindName(kind)).Bind(id);
+  auto row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(DocName(kind, id) + " does not exist");
+  return ReadDocument(q);
+}
+
+Result<std::vector<Document>> SqlTx::ListDocuments(DocumentKind kind, const DocumentFilter& f) {
+  std::string sql = Sql({"SELECT ", kDocCols, " FROM documents WHERE kind = ?"});
+  if (!f.owner.empty()) sql += " AND owner = ?";
+  if (!f.involving.empty()) sql += " AND (owner = ? OR counterparty = ?)";
+  if (!f.state.empty()) sql += " AND state = ?";
+  if (f.active_at != 0) sql += " AND ((start_us = 0 AND end_us = 0) OR (start_us <= ? AND end_us >= ?))";
+  sql += " ORDER BY id LIMIT ?";
+  Stmt q(db_, sql);
+  q.Bind(DocumentKindName(kind));
+  if (!f.owner.empty()) q.Bind(f.owner);
+  if (!f.involving.empty()) q.Bind(f.involving).Bind(f.involving);
+  if (!f.state.empty()) q.Bind(f.state);
+  if (f.active_at != 0) q.Bind(f.active_at).Bind(f.active_at);
+  q.Bind(Limit(f.limit));
+  return Collect<Document>(q, ReadDocument);
+}
+
+Result<std::vector<Document>> SqlTx::DocumentHistory(DocumentKind kind, std::string_view id) {
+  Stmt q(db_,
+         "SELECT kind, id, owner, counterparty, state, start_us, end_us, body, version, updated_us"
+         " FROM document_history WHERE kind = ? AND id = ? ORDER BY version");
+  q.Bind(DocumentKindName(kind)).Bind(id);
+  return Collect<Document>(q, ReadDocument);
+}
+
+Status SqlTx::InsertHistory(const Document& d, bool deleted) {
+  Stmt q(db_,
+         "INSERT INTO document_history (kind, id, version, owner, counterparty, state, start_us, end_us, body,"
+         " updated_us, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.Bind(DocumentKindName(d.kind))
+      .Bind(d.id)
+      .Bind(d.version)
+      .Bind(d.owner)
+      .Bind(d.counterparty)
+      .Bind(d.state)
+      .Bind(d.start_us)
+      .Bind(d.end_us)
+      .Bind(d.body)
+      .Bind(d.updated_us)
+      .Bind(std::int64_t{deleted ? 1 : 0});
+  return q.Run();
+}
+
+Result<Document> SqlTx::PutDocument(const Document& in, std::int64_t expected_version) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = ValidateDocument(in); !s.ok()) return s;
+  if (expected_version < kAnyVersion) {
+    return Status::Invalid(DocName(in.kind, in.id) + ": expected version " + std::to_string(expected_version) +
+                           " is not a version token");
+  }
+  auto current = GetDocument(in.kind, in.id);
+  if (!current.ok() && current.status().code() != ErrorCode::kNotFound) return current.status();
+  const bool exists = current.ok();
+  if (exists && current->owner != in.owner) {
+    return Status(ErrorCode::kPermissionDenied,
+                  DocName(in.kind, in.id) + " is owned by " + current->owner + ", not " + in.owner);
+  }
+  Document d = in;
+  d.updated_us = NowUs();
+  if (!exists) {
+    if (expected_version > 0) return Status::NotFound(DocName(in.kind, in.id) + " does not exist");
+    // Versions are never reused, even after a delete: continue after the last version in history.
+    Stmt last(db_, "SELECT COALESCE(MAX(version), 0) FROM document_history WHERE kind = ? AND id = ?");
+    last.Bind(DocumentKindName(d.kind)).Bind(d.id);
+    auto row = last.Step();
+    if (!row.ok()) return row.status();
+    d.version = last.Int(0) + 1;
+    Stmt q(db_, Sql({"INSERT INTO documents (", kDocCols, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}));
+    q.Bind(DocumentKindName(d.kind)).Bind(d.id).Bind(d.owner).Bind(d.counterparty).Bind(d.state);
+    q.Bind(d.start_us).Bind(d.end_us).Bind(d.body).Bind(d.version).Bind(d.updated_us);
+    if (Status s = q.Run(); !s.ok()) return s;
+  } else {
+    if (expected_version == kMustNotExist) {
+      return Status(ErrorCode::kAlreadyExists,
+                    DocName(in.kind, in.id) + " already exists (version " + std::to_string(current->version) + ")");
+    }
+    const std::int64_t expected = expected_version == kAnyVersion ? current->version : expected_version;
+    d.version = expected + 1;
+    // Compare-and-set: the row changes only if it is still at the expected version.
+    Stmt q(db_,
+           "UPDATE documents SET counterparty = ?, state = ?, start_us = ?, end_us = ?, body = ?, version = ?,"
+           " updated_us = ? WHERE kind = ? AND id = ? AND version = ?");
+    q.Bind(d.counterparty).Bind(d.state).Bind(d.start_us).Bind(d.end_us).Bind(d.body).Bind(d.version);
+    q.Bind(d.updated_us).Bind(DocumentKindName(d.kind)).Bind(d.id).Bind(expected);
+    if (Status s = q.Run(); !s.ok()) return s;
+    if (sqlite3_changes(db_.raw()) != 1) {
+      return Status::Conflict("stale version token: " + DocName(in.kind, in.id) + " is at version " +
+                              std::to_string(current->version) + ", the write expected version " +
+                              std::to_string(expected));
+    }
+  }
+  if (Status s = InsertHistory(d, false); !s.ok()) return s;
+  return d;
+}
+
+Status SqlTx::DeleteDocument(DocumentKind kind, std::string_view id, std::int64_t expected_version) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  auto current = GetDocument(kind, id);
+  if (!current.ok()) return current.status();
+  if (expected_version != kAnyVersion && expected_version != current->version) {
+    return Status::Conflict("stale version token: " + DocName(kind, id) + " is at version " +
+                            std::to_string(current->version) + ", the delete expected version " +
+                            std::to_string(expected_version));
+  }
+  Stmt q(db_, "DELETE FROM documents WHERE kind = ? AND id = ? AND version = ?");
+  q.Bind(DocumentKindName(kind)).Bind(id).Bind(current->version);
+  if (Status s = q.Run(); !s.ok()) return s;
+  Document tomb = *current;
+  tomb.version += 1;
+  tomb.state = "deleted";
+  tomb.updated_us = NowUs();
+  return InsertHistory(tomb, true);
+}
+
+// ---- tracks ----
+
+Result<std::vector<TrackState>> SqlTx::ListTracks(std::string_view party) {
+  std::string sql =
+      "SELECT party, id, callsign, time_s, lat_deg, lon_deg, alt_m, gs_mps, trk_deg, vs_mps, on_ground FROM tracks";
+  if (!party.empty()) sql += " WHERE party = ?";
+  sql += " ORDER BY party, id";
+  Stmt q(db_, sql);
+  if (!party.empty()) q.Bind(party);
+  return Collect<TrackState>(q, [](const Stmt& s) {
+    TrackState t;
+    t.party = s.Text(0);
+    t.id = s.Text(1);
+    t.callsign = s.Text(2);
+    t.time_s = s.Real(3);
+    t.lat_deg = s.Real(4);
+    t.lon_deg = s.Real(5);
+    t.alt_m = s.Real(6);
+    t.gs_mps = s.Real(7);
+    t.trk_deg = s.Real(8);
+    t.vs_mps = s.Real(9);
+    t.on_ground = s.Int(10) != 0;
+    return Result<TrackState>(t);
+  });
+}
+
+Status SqlTx::UpsertTracks(std::span<const TrackState> tracks) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    if (Status s = ValidateTrack(tracks[i], i); !s.ok()) return s;
+  }
+  static const std::string kUpsert =
+      "INSERT INTO tracks (party, id, callsign, time_s, lat_deg, lon_deg, alt_m, gs_mps, trk_deg, vs_mps,"
+      " on_ground) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (party, id) DO UPDATE SET"
+      " callsign = excluded.callsign, time_s = excluded.time_s, lat_deg = excluded.lat_deg,"
+      " lon_deg = excluded.lon_deg, alt_m = excluded.alt_m, gs_mps = excluded.gs_mps,"
+      " trk_deg = excluded.trk_deg, vs_mps = excluded.vs_mps, on_ground = excluded.on_ground";
+  for (const TrackState& t : tracks) {
+    Stmt q(db_, kUpsert);  // the cached statement, reset after each row
+    q.Bind(t.party).Bind(t.id).Bind(t.callsign).Bind(t.time_s).Bind(t.lat_deg).Bind(t.lon_deg).Bind(t.alt_m);
+    q.Bind(t.gs_mps).Bind(t.trk_deg).Bind(t.vs_mps).Bind(std::int64_t{t.on_ground ? 1 : 0});
+    if (Status s = q.Run(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// ---- notices and deliveries ----
+
+Result<Notice> SqlTx::GetNotice(std::string_view id) {
+  Stmt q(db_, "SELECT id, kind, sender, priority, ref, body, created_us FROM notices WHERE id = ?");
+  q.Bind(id);
+  return One<Notice>(
+      q,
+      [](const Stmt& s) {
+        return Notice{s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(4), s.Text(5), s.Int(6)};
+      },
+      "notice " + std::string(id) + " does not exist");
+}
+
+Result<Delivery> SqlTx::GetDelivery(std::string_view notice_id, std::string_view recipient) {
+  Stmt q(db_, Sql({"SELECT ", kDeliveryCols, " FROM deliveries WHERE notice_id = ? AND recipient = ?"}));
+  q.Bind(notice_id).Bind(recipient);
+  auto row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(DeliveryName(notice_id, recipient) + " does not exist");
+  return ReadDelivery(q);
+}
+
+Result<std::vector<Delivery>> SqlTx::ListDeliveries(const DeliveryFilter& f) {
+  std::string sql = Sql({"SELECT ", kDeliveryCols, " FROM deliveries WHERE 1 = 1"});
+  if (!f.notice_id.empty()) sql += " AND notice_id = ?";
+  if (!f.recipient.empty()) sql += " AND recipient = ?";
+  if (!f.states.empty()) {
+    sql += " AND state IN (";
+    for (std::size_t i = 0; i < f.states.size(); ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+  }
+  if (f.deadline_before != 0) sql += " AND deadline_us > 0 AND deadline_us < ?";
+  sql += " ORDER BY priority DESC, queued_us, notice_id, recipient LIMIT ?";
+  Stmt q(db_, sql);
+  if (!f.notice_id.empty()) q.Bind(f.notice_id);
+  if (!f.recipient.empty()) q.Bind(f.recipient);
+  for (DeliveryState st : f.states) q.Bind(DeliveryStateName(st));
+  if (f.deadline_before != 0) q.Bind(f.deadline_before);
+  q.Bind(Limit(f.limit));
+  return Collect<Delivery>(q, ReadDelivery);
+}
+
+Status SqlTx::CreateNotice(Notice& notice, std::span<const std::string> recipients, TimeUs deadline_us) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = ValidateNotice(notice, recipients); !s.ok()) return s;
+  std::vector<std::string> unique(recipients.begin(), recipients.end());
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  for (const auto& r : unique) {
+    if (auto p = GetParty(r); !p.ok()) {
+      return p.status().code() == ErrorCode::kNotFound
+                 ? Status::NotFound("notice " + notice.id + ": recipient " + r + " is not a party")
+                 : p.status();
+    }
+  }
+  notice.created_us = NowUs();
+  Stmt q(db_, "INSERT INTO notices (id, kind, sender, priority, ref, body, created_us) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  q.Bind(notice.id).Bind(notice.kind).Bind(notice.sender).Bind(std::int64_t{notice.priority}).Bind(notice.ref);
+  q.Bind(notice.body).Bind(notice.created_us);
+  if (Status s = q.Run(); !s.ok()) {
+    if (s.code() == ErrorCode::kAlreadyExists) return {ErrorCode::kAlreadyExists, "notice " + notice.id + " already exists"};
+    return s;
+  }
+  for (const auto& r : unique) {
+    Stmt d(db_, Sql({"INSERT INTO deliveries (", kDeliveryCols, ") VALUES (?, ?, ?, ?, 0, 0, 0, ?, 0, ?)"}));
+    d.Bind(notice.id).Bind(r).Bind(DeliveryStateName(DeliveryState::kQueued)).Bind(notice.created_us);
+    d.Bind(deadline_us).Bind(std::int64_t{notice.priority});
+    if (Status s = d.Run(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status SqlTx::WriteDelivery(const Delivery& d) {
+  Stmt q(db_,
+         "UPDATE deliveries SET state = ?, delivered_us = ?, acknowledged_us = ?, expired_us = ?, deadline_us = ?,"
+         " escalation_level = ?, priority = ? WHERE notice_id = ? AND recipient = ?");
+  q.Bind(DeliveryStateName(d.state)).Bind(d.delivered_us).Bind(d.acknowledged_us).Bind(d.expired_us);
+  q.Bind(d.deadline_us).Bind(std::int64_t{d.escalation_level}).Bind(std::int64_t{d.priority});
+  q.Bind(d.notice_id).Bind(d.recipient);
+  return q.Run();
+}
+
+Result<Delivery> SqlTx::UpdateDelivery(std::string_view notice_id, std::string_view recipient, DeliveryState to,
+                                       TimeUs at_us) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  auto cur = GetDelivery(notice_id, recipient);
+  if (!cur.ok()) return cur.status();
+  Delivery d = *cur;
+  if (d.state == to) return d;
+  auto forbidden = [&] {
+    return Status::Conflict(DeliveryName(notice_id, recipient) + " is " + DeliveryStateName(d.state) +
+                            "; it cannot become " + DeliveryStateName(to));
+  };
+  if (d.state == DeliveryState::kAcknowledged || d.state == DeliveryState::kExpired) return forbidden();
+  switch (to) {
+    case DeliveryState::kQueued:
+      return forbidden();
+    case DeliveryState::kDelivered:
+      d.delivered_us = at_us;
+      break;
+    case DeliveryState::kAcknowledged:
+      if (d.delivered_us == 0) d.delivered_us = at_us;
+      d.acknowledged_us = at_us;
+      break;
+    case DeliveryState::kExpired:
+      d.expired_us = at_us;
+      break;
+  }
+  d.state = to;
+  if (Status s = WriteDelivery(d); !s.ok()) return s;
+  return d;
+}
+
+Result<Delivery> SqlTx::Escalate(std::string_view notice_id, std::string_view recipient, int level, int priority,
+                                 TimeUs new_deadline_us) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  auto cur = GetDelivery(notice_id, recipient);
+  if (!cur.ok()) return cur.status();
+  Delivery d = *cur;
+  if (d.state == DeliveryState::kAcknowledged || d.state == DeliveryState::kExpired) {
+    return Status::Conflict(DeliveryName(notice_id, recipient) + " is " + DeliveryStateName(d.state) +
+                            "; it cannot be escalated");
+  }
+  d.escalation_level = std::max(d.escalation_level, level);
+  d.priority = std::max(d.priority, priority);
+  d.deadline_us = new_deadline_us;
+  if (Status s = WriteDelivery(d); !s.ok()) return s;
+  return d;
+}
+
+// ---- the record ----
+
+Result<record::Entry> SqlTx::GetEntry(std::uint64_t seq) {
+  Stmt q(db_, Sql({"SELECT ", kEntryCols, " FROM record_entries WHERE seq = ?"}));
+  q.Bind(static_cast<std::int64_t>(seq));
+  auto row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("record entry seq " + std::to_string(seq) + " does not exist");
+  return ReadEntry(q);
+}
+
+Result<std::uint64_t> SqlTx::HeadSeq() {
+  Stmt q(db_, "SELECT COALESCE(MAX(seq), 0) FROM record_entries");
+  auto row = q.Step();
+  if (!row.ok()) return row.status();
+  return static_cast<std::uint64_t>(q.Int(0));
+}
+
+Result<std::vector<record::Entry>> SqlTx::QueryEntries(const std::string& sql, std::uint64_t from_seq,
+                                                       std::string_view party, std::size_t limit) {
+  Stmt q(db_, sql);
+  q.Bind(static_cast<std::int64_t>(from_seq));
+  if (!party.empty()) q.Bind(party).Bind(party).Bind(static_cast<std::int64_t>(from_seq));
+  q.Bind(Limit(limit));
+  return Collect<record::Entry>(q, ReadEntry);
+}
+
+Result<std::vector<record::Entry>> SqlTx::ListEntries(std::uint64_t from_seq, std::size_t limit) {
+  return QueryEntries(Sql({"SELECT ", kEntryCols, " FROM record_entries WHERE seq >= ? ORDER BY seq LIMIT ?"}),
+                      from_seq, {}, limit);
+}
+
+Result<std::vector<record::Entry>> SqlTx::ListEntriesForParty(std::string_view party, std::uint64_t from_seq,
+                                                              std::size_t limit) {
+  if (party.empty()) return Status::Invalid("ListEntriesForParty: party is empty");
+  return QueryEntries(Sql({"SELECT ", kEntryCols,
+                           " FROM record_entries WHERE seq >= ? AND (actor = ? OR seq IN"
+                           " (SELECT seq FROM record_audience WHERE party = ? AND seq >= ?)) ORDER BY seq LIMIT ?"}),
+                      from_seq, party, limit);
+}
+
+Status SqlTx::ScanEntries(std::uint64_t from_seq, const std::function<Status(const record::Entry&)>& visit) {
+  Stmt q(db_, Sql({"SELECT ", kEntryCols, " FROM record_entries WHERE seq >= ? ORDER BY seq"}));
+  q.Bind(static_cast<std::int64_t>(from_seq));
+  for (;;) {
+    auto row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    auto e = ReadEntry(q);
+    if (!e.ok()) return e.status();
+    if (Status s = visit(*e); !s.ok()) return s;
+  }
+}
+
+Result<record::Entry> SqlTx::Append(record::EntryInput input) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = record::NormalizeInput(input); !s.ok()) return s;
+  record::Entry e;
+  e.time_us = std::max(NowUs(), head_->time_us);  // never before the previous entry
+  e.kind = std::move(input.kind);
+  e.actor = std::move(input.actor);
+  e.audience = std::move(input.audience);
+  e.payload = std::move(input.payload);
+  record::SealEntry(e, head_->seq, head_->hash, *signer_);
+  Stmt q(db_, Sql({"INSERT INTO record_entries (", kEntryCols, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"}));
+  q.Bind(static_cast<std::int64_t>(e.seq)).Bind(e.time_us).Bind(e.kind).Bind(e.actor);
+  q.Bind(nlohmann::json(e.audience).dump()).Bind(e.payload);
+  q.Bind(record::ToHex(e.prev)).Bind(record::ToHex(e.hash)).Bind(record::ToHex(e.signature));
+  if (Status s = q.Run(); !s.ok()) return s;
+  for (const auto& party : e.audience) {
+    Stmt a(db_, "INSERT INTO record_audience (party, seq) VALUES (?, ?)");
+    a.Bind(party).Bind(static_cast<std::int64_t>(e.seq));
+    if (Status s = a.Run(); !s.ok()) return s;
+  }
+  *head_ = ChainHead{e.seq, e.time_us, e.hash};
+  if (appended_) ++*appended_;
+  return e;
+}
+
+}  // namespace deconflict::store::sqlite

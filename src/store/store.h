@@ -1,0 +1,190 @@
+// store::Store — durable state of deconflict behind one interface (SQLite now, PostgreSQL next).
+//
+// Every write is one function run inside one transaction: Write(fn) runs fn(WriteTx&) and, if fn returns
+// OK, commits it durably together with every record entry fn appended. If fn returns an error, nothing
+// fn did is kept (no half-stored state, no record entry). Write returns only after the commit is durable
+// (docs/storage.md: WAL + synchronous=FULL, i.e. fsync before return), so a caller may acknowledge to
+// the client as soon as Write returns OK.
+//
+// Group commit: Write calls from many threads are queued to one writer thread, which runs each fn in its
+// own savepoint and commits several together with one fsync. Each fn is still all-or-nothing on its own.
+//
+// Thread-safety: Store is safe for concurrent use from any number of threads. Reads run on a pool of
+// reader connections (WAL: readers never block the writer and see the last committed state).
+// REQUIRES: fn passed to Write/Read does not call back into the same Store (it would deadlock) and does
+// no blocking I/O (it delays every other writer); it is called exactly once unless Write fails before
+// running it (e.g. store closed).
+//
+// Error codes (core/status.h) used throughout:
+//   kInvalidArgument  bad id, bad JSON, limits            kNotFound     no such row
+//   kAlreadyExists    create of an existing id             kConflict     stale version token, bad transition
+//   kIo               disk full, fsync failed, cannot open  kCorruption  database or record does not verify
+//   kInternal         bug, exception thrown by fn
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/track.h"
+#include "record/entry.h"
+#include "record/keys.h"
+#include "record/receipt.h"
+#include "store/types.h"
+
+namespace deconflict::store {
+
+struct Options {
+  // Directory holding deconflict.db (+ -wal, -shm) and the record key files. Created (0700) if missing.
+  std::string data_dir = "data";
+  // true: fsync every commit (SQLite synchronous=FULL in WAL mode). false: synchronous=NORMAL, commits
+  // may be lost on power failure (never on process kill); for benchmarks comparing the cost only.
+  bool durable = true;
+  // Maximum Write() calls committed together by one fsync. 1 disables group commit.
+  std::size_t max_group = 256;
+  // Reader connections (concurrent Read() calls beyond this wait for a free one).
+  int reader_connections = 4;
+  // How long a connection waits for a lock held by another process before kIo (ms).
+  int busy_timeout_ms = 5000;
+  // Verify the whole record on open (kCorruption if it does not). The last entry is always checked.
+  bool verify_on_open = false;
+  // Open read-only: no writer, no key creation, no lock (Write returns kPermissionDenied), and no check of
+  // the last entry at open (call VerifyRecord). Needs deconflict.db and record_ed25519.pub. For `audit`.
+  bool read_only = false;
+};
+
+// Reads inside one consistent snapshot.
+class ReadTx {
+ public:
+  virtual ~ReadTx() = default;
+
+  // Parties and credentials.
+  virtual Result<Party> GetParty(std::string_view id) = 0;
+  virtual Result<std::vector<Party>> ListParties() = 0;
+  // The credential with this token hash, revoked or not (check .revoked). kNotFound if none.
+  virtual Result<Credential> FindCredential(std::string_view token_hash) = 0;
+  virtual Result<std::vector<Credential>> ListCredentials(std::string_view party_id) = 0;
+
+  // Operations, zones, agreements.
+  virtual Result<Document> GetDocument(DocumentKind kind, std::string_view id) = 0;
+  virtual Result<std::vector<Document>> ListDocuments(DocumentKind kind, const DocumentFilter& filter) = 0;
+  // Every stored version of one document, oldest first (agreement versions, operation changes).
+  virtual Result<std::vector<Document>> DocumentHistory(DocumentKind kind, std::string_view id) = 0;
+
+  // Latest state of each track ("" = every party), ordered by (party, id).
+  virtual Result<std::vector<TrackState>> ListTracks(std::string_view party) = 0;
+
+  // Notices and deliveries.
+  virtual Result<Notice> GetNotice(std::string_view id) = 0;
+  virtual Result<Delivery> GetDelivery(std::string_view notice_id, std::string_view recipient) = 0;
+  virtual Result<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter) = 0;
+
+  // The record. HeadSeq: last seq, 0 when empty.
+  virtual Result<record::Entry> GetEntry(std::uint64_t seq) = 0;
+  virtual Result<std::uint64_t> HeadSeq() = 0;
+  // Entries with seq >= from_seq in ascending stored order, at most `limit`.
+  virtual Result<std::vector<record::Entry>> ListEntries(std::uint64_t from_seq, std::size_t limit) = 0;
+  // Entries the party sent (actor == party) or was shown (party in audience), seq >= from_seq, ascending.
+  virtual Result<std::vector<record::Entry>> ListEntriesForParty(std::string_view party, std::uint64_t from_seq,
+                                                                 std::size_t limit) = 0;
+  // Calls visit for every entry with seq >= from_seq in ascending stored order, without holding them all
+  // in memory; stops at the first non-OK status visit returns (and returns it).
+  virtual Status ScanEntries(std::uint64_t from_seq, const std::function<Status(const record::Entry&)>& visit) = 0;
+};
+
+// Reads and writes inside one transaction (see Store::Write).
+class WriteTx : public ReadTx {
+ public:
+  // Appends an entry to the record in this transaction: normalises the input (record::NormalizeInput),
+  // stamps time (now, never before the previous entry), seq, prev, hash and signature. Returns the sealed
+  // entry; it becomes durable and visible when the Write commits.
+  virtual Result<record::Entry> Append(record::EntryInput input) = 0;
+
+  // kAlreadyExists if the id exists; kInvalidArgument for a bad id or role. Fills created_us.
+  virtual Status CreateParty(Party& party) = 0;
+  // kNotFound if the party does not exist; kAlreadyExists for a duplicate token_hash. Fills created_us.
+  virtual Status AddCredential(Credential& credential) = 0;
+  // kNotFound if no such credential.
+  virtual Status RevokeCredential(std::string_view token_hash) = 0;
+
+  // Compare-and-set write of a document. expected_version: kMustNotExist (create), the version the caller
+  // read (update; kConflict "stale version token" if the stored version differs, kNotFound if absent), or
+  // kAnyVersion. Returns the stored document with its new version and updated_us. Appends to history.
+  virtual Result<Document> PutDocument(const Document& doc, std::int64_t expected_version) = 0;
+  // Compare-and-set delete (history is kept). kNotFound, kConflict as for PutDocument.
+  virtual Status DeleteDocument(DocumentKind kind, std::string_view id, std::int64_t expected_version) = 0;
+
+  // Upserts the latest state of each track, keyed by (party, id). kInvalidArgument names the first bad
+  // track (index and field: empty id, non-finite number); then nothing of the batch is kept.
+  virtual Status UpsertTracks(std::span<const TrackState> tracks) = 0;
+
+  // Creates the notice and one queued delivery per recipient (deduplicated) with the given deadline
+  // (0 = none). kAlreadyExists for a duplicate notice id; kInvalidArgument for no recipients.
+  // Fills notice.created_us.
+  virtual Status CreateNotice(Notice& notice, std::span<const std::string> recipients, TimeUs deadline_us) = 0;
+  // Moves a delivery to `to` at time `at_us` (see Delivery for the transitions). Moving to the state it
+  // is already in is a no-op that returns the delivery unchanged. kConflict for a forbidden transition
+  // ("delivery n1 -> B is acknowledged; cannot expire"), kNotFound if no such delivery.
+  virtual Result<Delivery> UpdateDelivery(std::string_view notice_id, std::string_view recipient,
+                                          DeliveryState to, TimeUs at_us) = 0;
+  // Raises escalation_level to `level` and priority to `priority` (never lowers them) and sets a new
+  // deadline. kConflict if the delivery is acknowledged or expired.
+  virtual Result<Delivery> Escalate(std::string_view notice_id, std::string_view recipient, int level,
+                                    int priority, TimeUs new_deadline_us) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;  // waits for queued writes to commit, then closes
+
+  // Runs fn in one transaction, commits durably (see top of file). Returns fn's error if it failed (and
+  // nothing is kept), kIo if the commit failed (and nothing of fn is kept), otherwise OK once durable.
+  virtual Status Write(const std::function<Status(WriteTx&)>& fn) = 0;
+
+  // Like Write, but returns at once: `fn` is queued (moved into the store) and `done(status)` is called
+  // exactly once with what Write would have returned — OK only once the commit is durable. Lets an
+  // asynchronous server keep many writes in flight with few threads, so they share fsyncs (group commit).
+  // `done` runs on the store's writer thread (or at once on the caller's, if the store is closed or
+  // read-only): keep it short and non-blocking (post the reply to your executor); it may call WriteAsync
+  // but not Write. Writes are committed in the order they were queued.
+  virtual void WriteAsync(std::function<Status(WriteTx&)> fn, std::function<void(Status)> done) = 0;
+
+  // Runs fn on a read snapshot. Returns fn's status.
+  virtual Status Read(const std::function<Status(ReadTx&)>& fn) = 0;
+
+  // The server public key that signs the record (export it: anyone verifies with it).
+  virtual const record::PublicKey& public_key() const = 0;
+
+  // A signed receipt of entry `seq` for `party`. kNotFound if no such entry; kPermissionDenied unless the
+  // party is the entry's actor or in its audience (need-to-know).
+  virtual Result<record::Receipt> IssueReceipt(std::string_view party, std::uint64_t seq) = 0;
+
+  // Verifies the whole record (docs/record.md). OK, or kCorruption whose message names the first bad
+  // entry: "record entry at position 7 (seq 7): hash does not match content".
+  virtual Status VerifyRecord() = 0;
+
+  virtual StoreStats stats() const = 0;
+
+  // Convenience: appends one entry in its own transaction.
+  Result<record::Entry> Append(record::EntryInput input) {
+    Result<record::Entry> out = Status::Internal("record append did not run");
+    Status s = Write([&](WriteTx& tx) {
+      out = tx.Append(std::move(input));
+      return out.status();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+};
+
+// Opens (creating if needed) the embedded SQLite store in options.data_dir. kIo if the directory or the
+// database cannot be opened, kCorruption if the schema is from an unknown version or the record's last
+// entry does not verify, kPermissionDenied for an unsafe key file.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const Options& options);
+
+}  // namespace deconflict::store
