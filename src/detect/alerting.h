@@ -37,7 +37,7 @@ struct AlertEvent {
   std::string party_a, party_b;
   AlertLevel level = AlertLevel::kNone;           // new level (kNone for kEnd)
   AlertLevel previous_level = AlertLevel::kNone;  // level before the event
-  // From the latest conflict of the pair (the one that raised or changed the alert):
+  // From the latest step in which the pair was in conflict:
   double t_in_s = 0;
   double t_cpa_s = 0;
   double d_cpa_m = 0;

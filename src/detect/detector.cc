@@ -136,7 +136,8 @@ struct Detector::Impl {
 };
 
 Detector::Detector(DetectorOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
-  options_valid_ = ValidateOptions(options_).ok();
+  options_status_ = ValidateOptions(options_);
+  options_valid_ = options_status_.ok();
   // Override matrix over the parties named in party_minima.
   Impl& m = *impl_;
   for (const auto& [pair, minima] : options_.party_minima) {
@@ -380,9 +381,7 @@ std::vector<Conflict> Detector::Detect(std::span<const TrackState> tracks, Detec
 
   // Filter parameters in single precision, inflated far beyond rounding (see narrow_phase.h).
   FilterParams fp;
-  // Party ids are exact in float below 2^24; beyond, the filter passes same-party pairs and the
-  // party test is left to the exact stage.
-  fp.same_party = options_.include_same_party || m.parties >= (1 << 24);
+  fp.same_party = options_.include_same_party;
   fp.t = static_cast<float>(t_look);
   fp.h = static_cast<float>(h_reach * (1 + 1e-6) + 0.05);
   fp.tcoa = static_cast<float>(tcoa * (1 + 1e-6));
@@ -492,27 +491,31 @@ std::vector<Conflict> Detector::Detect(std::span<const TrackState> tracks, Detec
       fve[j] = static_cast<float>(geo::Dot(east, v));
       fvn[j] = static_cast<float>(geo::Dot(north, v));
     }
-    const std::pair<int, int> copies[] = {{internal::kAlt, kAltA}, {internal::kVs, kVsA},
-                                          {internal::kSpeed, kSpeedA}, {internal::kParty, kPartyA}};
+    const std::pair<int, int> copies[] = {
+        {internal::kAlt, kAltA}, {internal::kVs, kVsA}, {internal::kSpeed, kSpeedA}};
     for (auto [dst, src] : copies) {
       float* d = blk.field(dst);
       const double* s = m.ac[src].data();
       for (size_t j = 0; j < nb; ++j) d[j] = static_cast<float>(s[mem[j]]);
     }
-    for (int d = 0; d < 4; ++d) {
-      float* dst = blk.field(internal::kLo0 + d);
-      const int32_t* s = m.lo[d].data();
-      for (size_t j = 0; j < nb; ++j) dst[j] = static_cast<float>(s[mem[j]]);
-    }
+    // Corner bits: where each member's cell range starts at this bucket's cell.
     const uint64_t key = m.bucket_key[b];
-    const float key_f[4] = {static_cast<float>(static_cast<int32_t>((key >> 48) & 0xffff) - 32768),
-                            static_cast<float>(static_cast<int32_t>((key >> 32) & 0xffff) - 32768),
-                            static_cast<float>(static_cast<int32_t>((key >> 16) & 0xffff) - 32768),
-                            static_cast<float>(static_cast<int32_t>(key & 0xffff) - 32768)};
+    const int32_t key_c[4] = {static_cast<int32_t>((key >> 48) & 0xffff) - 32768,
+                              static_cast<int32_t>((key >> 32) & 0xffff) - 32768,
+                              static_cast<int32_t>((key >> 16) & 0xffff) - 32768,
+                              static_cast<int32_t>(key & 0xffff) - 32768};
+    int32_t* party = blk.party();
+    int32_t* corner = blk.corner();
+    for (size_t j = 0; j < nb; ++j) {
+      const size_t k = mem[j];
+      party[j] = static_cast<int32_t>(m.ac[kPartyA][k]);
+      corner[j] = (m.lo[0][k] == key_c[0]) | (m.lo[1][k] == key_c[1]) << 1 | (m.lo[2][k] == key_c[2]) << 2 |
+                  (m.lo[3][k] == key_c[3]) << 3;
+    }
     if (m.hit.size() < nb) m.hit.resize(nb);
     st.candidate_pairs += nb * (nb - 1) / 2;
     for (size_t i = 0; i + 1 < nb; ++i) {
-      if (internal::FilterRow(fp, blk, i, i + 1, nb, key_f, m.hit.data()) == 0) continue;
+      if (internal::FilterRow(fp, blk, i, i + 1, nb, /*dedup=*/true, m.hit.data()) == 0) continue;
       const int32_t* hit = m.hit.data();
       for (size_t j = 0; j < nb - i - 1; ++j) {
         if (!hit[j] || !PartiesChecked(mem[i], mem[i + 1 + j])) continue;

@@ -81,7 +81,7 @@ struct Conflict {
 struct DetectStats {
   size_t aircraft = 0;         // airborne, valid tracks considered
   size_t on_ground = 0;        // left out: on_ground
-  size_t invalid = 0;          // left out: non-finite field, |lat| > 90, gs < 0
+  size_t invalid = 0;          // left out: non-finite field, |lat| > 90, gs < 0, implausible (see Detect)
   size_t candidate_pairs = 0;  // pair checks done by the narrow-phase filter (pairs sharing a grid cell)
   size_t filtered_pairs = 0;   // pairs that passed the filter and were computed exactly
   size_t grid_entries = 0;     // (cell, aircraft) entries of the broad-phase grid
@@ -102,8 +102,11 @@ class Detector {
   // Conflicts among `tracks` at their common time (each track's time_s is not used for projection:
   // the snapshot is taken as simultaneous). Pairs: different parties (empty party = own party), or
   // all pairs with include_same_party. Tracks with on_ground, or invalid (NaN/inf in position,
-  // altitude or velocity, |lat| > 90°, gs < 0), are left out and counted in stats. Result sorted by
-  // (a, b). REQUIRES: tracks.size() < 2^32.
+  // altitude or velocity, |lat| > 90°, gs < 0) or physically implausible (gs > 1500 m/s,
+  // |vs| > 500 m/s, altitude outside [-2 km, 100 km]), are left out and counted in stats: never a
+  // crash, never a garbage pair. Longitudes may be any finite value. Result sorted by (a, b); the
+  // same conflicts, bit for bit, as DetectBruteForce() (property-tested). With invalid options
+  // (options_status()) it returns no conflicts. REQUIRES: tracks.size() < 2^32.
   std::vector<Conflict> Detect(std::span<const TrackState> tracks, DetectStats* stats = nullptr);
 
   // Reference O(N²) detection over all pairs with the same exact pair computation (for tests and the
@@ -111,6 +114,8 @@ class Detector {
   std::vector<Conflict> DetectBruteForce(std::span<const TrackState> tracks, DetectStats* stats = nullptr);
 
   const DetectorOptions& options() const { return options_; }
+  // ValidateOptions(options()), kept from construction: when not OK, Detect() finds nothing.
+  const Status& options_status() const { return options_status_; }
 
  private:
   struct Impl;
@@ -122,6 +127,7 @@ class Detector {
               DetectStats* stats) const;
 
   DetectorOptions options_;
+  Status options_status_;
   bool options_valid_ = false;
   std::unique_ptr<Impl> impl_;
 };

@@ -301,11 +301,47 @@ TEST(DetectorTest, InvalidAndGroundStatesAreSkippedAndCounted) {
   EXPECT_EQ(st2.invalid, 6u);
 }
 
+TEST(DetectorTest, ExtremeButValidStatesEqualBruteForce) {
+  // Exactly at the poles, longitudes far outside [-180, 180), zero and maximal speeds and rates,
+  // the altitude limits: all valid, all handled like any other state.
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<TrackState> t;
+  const double lats[] = {90, -90, 89.999, -89.9999, 0, 45};
+  const double lons[] = {0, 180, -180, 540, -720.5, 1e6, 179.9999};
+  for (int i = 0; i < 600; ++i) {
+    TrackState x;
+    x.id = std::to_string(i);  // (GCC 12 warns falsely on "x" + std::to_string under -O3)
+    x.party = std::to_string(100 + i % 3);
+    x.lat_deg = lats[i % 6] + (i % 6 < 4 ? 0 : u(rng) * 0.5);
+    x.lon_deg = lons[i % 7] + (i % 5 == 0 ? 0 : u(rng) * 0.2);
+    if (std::abs(x.lat_deg) > 90) x.lat_deg = std::copysign(90.0, x.lat_deg);
+    x.alt_m = i % 11 == 0 ? -2000 : i % 13 == 0 ? 100e3 : 9000 + u(rng) * 600;
+    x.gs_mps = i % 4 == 0 ? 0 : i % 17 == 0 ? 1500 : u(rng) * 300;
+    x.trk_deg = u(rng) * 720 - 360;
+    x.vs_mps = i % 19 == 0 ? 500 : i % 23 == 0 ? -500 : 0;
+    t.push_back(x);
+  }
+  for (Model model : {Model::kCylinder, Model::kWellClear}) {
+    DetectorOptions o;
+    o.model = model;
+    Detector d(o);
+    DetectStats st;
+    const auto want = d.DetectBruteForce(t);
+    ASSERT_FALSE(want.empty());
+    ExpectSameConflicts(d.Detect(t, &st), want, "extreme");
+    EXPECT_EQ(st.invalid, 0u);
+    EXPECT_EQ(st.aircraft, t.size());
+  }
+}
+
 TEST(DetectorTest, InvalidOptionsAreRejected) {
   DetectorOptions o;
   o.vertical_tolerance_m = 400;  // >= 1000 ft
   EXPECT_FALSE(ValidateOptions(o).ok());
   EXPECT_TRUE(Detector(o).Detect(HeadOn()).empty());
+  EXPECT_NE(Detector(o).options_status().message().find("vertical tolerance"), std::string::npos);
+  EXPECT_TRUE(Detector().options_status().ok());
   o = {};
   o.minima.horizontal_m = std::numeric_limits<double>::quiet_NaN();
   EXPECT_FALSE(ValidateOptions(o).ok());

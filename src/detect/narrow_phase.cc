@@ -8,27 +8,29 @@ void SoaBlock::Resize(size_t n) {
   size = n;
   stride = (n + 15) & ~size_t{15};
   if (data.size() < stride * kNumFields) data.resize(stride * kNumFields);
+  if (party_data.size() < stride) {
+    party_data.resize(stride);
+    corner_data.resize(stride);
+  }
 }
 
 namespace {
 
 struct Row {
-  float e, n, ve, vn, alt, vs, speed, party, lo0, lo1, lo2, lo3;
+  float e, n, ve, vn, alt, vs, speed;
+  int32_t party, need;  // need: corner bits the other aircraft must have
 };
 
 template <bool kDedup>
 __attribute__((target_clones("avx2", "default"))) int32_t FilterKernel(
     const FilterParams& p, const Row& r, const float* __restrict e, const float* __restrict nn,
     const float* __restrict ve, const float* __restrict vn, const float* __restrict alt,
-    const float* __restrict vs, const float* __restrict speed, const float* __restrict party,
-    const float* __restrict lo0, const float* __restrict lo1, const float* __restrict lo2,
-    const float* __restrict lo3, const float* key, size_t n, int32_t* __restrict hit) {
+    const float* __restrict vs, const float* __restrict speed, const int32_t* __restrict party,
+    const int32_t* __restrict corner, size_t n, int32_t* __restrict hit) {
   const float r2 = p.r2, c2 = p.c2, T = p.t, h = p.h, tcoa = p.tcoa;
   const bool same = p.same_party;
-  const float k0 = kDedup ? key[0] : 0, k1 = kDedup ? key[1] : 0, k2 = kDedup ? key[2] : 0,
-               k3 = kDedup ? key[3] : 0;
-  const float ei = r.e, ni = r.n, vei = r.ve, vni = r.vn, alti = r.alt, vsi = r.vs, spi = r.speed,
-               partyi = r.party, lo0i = r.lo0, lo1i = r.lo1, lo2i = r.lo2, lo3i = r.lo3;
+  const float ei = r.e, ni = r.n, vei = r.ve, vni = r.vn, alti = r.alt, vsi = r.vs, spi = r.speed;
+  const int32_t partyi = r.party, need = r.need;
   int32_t count = 0;
   for (size_t j = 0; j < n; ++j) {
     const float sx = e[j] - ei, sy = nn[j] - ni, wx = ve[j] - vei, wy = vn[j] - vni;
@@ -43,12 +45,7 @@ __attribute__((target_clones("avx2", "default"))) int32_t FilterKernel(
     const bool vt = (std::fabs(dz) < hv) | (std::fabs(dzT) < hv) | (dz * dzT < 0);
     const bool pt = same | (party[j] != partyi);
     bool ok = hz & vt & pt;
-    if constexpr (kDedup) {
-      // max(lo_i, lo_j) == key, with plain compares (fmax does not vectorise without fast-math).
-      const float m0 = lo0[j] > lo0i ? lo0[j] : lo0i, m1 = lo1[j] > lo1i ? lo1[j] : lo1i;
-      const float m2 = lo2[j] > lo2i ? lo2[j] : lo2i, m3 = lo3[j] > lo3i ? lo3[j] : lo3i;
-      ok = ok & (m0 == k0) & (m1 == k1) & (m2 == k2) & (m3 == k3);
-    }
+    if constexpr (kDedup) ok = ok & ((corner[j] & need) == need);
     hit[j] = ok;
     count += ok;
   }
@@ -57,18 +54,18 @@ __attribute__((target_clones("avx2", "default"))) int32_t FilterKernel(
 
 }  // namespace
 
-size_t FilterRow(const FilterParams& p, const SoaBlock& b, size_t i, size_t j0, size_t j1, const float* key,
+size_t FilterRow(const FilterParams& p, const SoaBlock& b, size_t i, size_t j0, size_t j1, bool dedup,
                  int32_t* hit) {
   auto at = [&](int f) { return b.field(f)[i]; };
-  const Row r{at(kE), at(kN), at(kVe), at(kVn), at(kAlt), at(kVs), at(kSpeed), at(kParty),
-              at(kLo0), at(kLo1), at(kLo2), at(kLo3)};
+  const Row r{at(kE), at(kN), at(kVe), at(kVn), at(kAlt), at(kVs), at(kSpeed), b.party()[i],
+              kAllCorners & ~b.corner()[i]};
   auto c = [&](int f) { return b.field(f) + j0; };
   const size_t n = j1 - j0;
-  if (key)
-    return FilterKernel<true>(p, r, c(kE), c(kN), c(kVe), c(kVn), c(kAlt), c(kVs), c(kSpeed), c(kParty), c(kLo0),
-                       c(kLo1), c(kLo2), c(kLo3), key, n, hit);
-  return FilterKernel<false>(p, r, c(kE), c(kN), c(kVe), c(kVn), c(kAlt), c(kVs), c(kSpeed), c(kParty), c(kLo0),
-                        c(kLo1), c(kLo2), c(kLo3), nullptr, n, hit);
+  if (dedup)
+    return FilterKernel<true>(p, r, c(kE), c(kN), c(kVe), c(kVn), c(kAlt), c(kVs), c(kSpeed), b.party() + j0,
+                              b.corner() + j0, n, hit);
+  return FilterKernel<false>(p, r, c(kE), c(kN), c(kVe), c(kVn), c(kAlt), c(kVs), c(kSpeed), b.party() + j0,
+                             b.corner() + j0, n, hit);
 }
 
 }  // namespace deconflict::detect::internal

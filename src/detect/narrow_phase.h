@@ -25,25 +25,36 @@
 
 namespace deconflict::detect::internal {
 
-// Per-aircraft fields of a block, one array each (structure of arrays).
+// Per-aircraft float fields of a block, one array each (structure of arrays).
 enum Field : int {
   kE, kN,    // planar position in the block's tangent plane, m
   kVe, kVn,  // planar velocity, m/s
   kAlt, kVs,  // altitude m, vertical rate m/s
   kSpeed,     // ground speed m/s (well-clear reach)
-  kParty,     // party id (as float; exact below 2^24)
-  kLo0, kLo1, kLo2, kLo3,  // broad-phase cell range lower corner (x, y, z, altitude band)
   kNumFields
 };
 
-// A block of aircraft as structure of arrays: field f of aircraft j is field(f)[j].
+// Bits of `corner`: bit d set when the aircraft's cell range starts at the block's cell in
+// dimension d (x, y, z, altitude band). A pair is examined in the block that is its lowest common
+// cell iff (corner_i | corner_j) == kAllCorners.
+inline constexpr int32_t kAllCorners = 0xF;
+
+// A block of aircraft as structure of arrays: float field f of aircraft j is field(f)[j]; party
+// ids and corner bits are int32 arrays.
 struct SoaBlock {
   std::vector<float> data;
+  std::vector<int32_t> party_data, corner_data;
   size_t size = 0, stride = 0;
   void Resize(size_t n);  // contents unspecified after a resize
   float* field(int f) { return data.data() + static_cast<size_t>(f) * stride; }
   const float* field(int f) const { return data.data() + static_cast<size_t>(f) * stride; }
-  size_t bytes() const { return data.capacity() * sizeof(float); }
+  int32_t* party() { return party_data.data(); }
+  const int32_t* party() const { return party_data.data(); }
+  int32_t* corner() { return corner_data.data(); }
+  const int32_t* corner() const { return corner_data.data(); }
+  size_t bytes() const {
+    return data.capacity() * sizeof(float) + (party_data.capacity() + corner_data.capacity()) * sizeof(int32_t);
+  }
 };
 
 struct FilterParams {
@@ -52,13 +63,13 @@ struct FilterParams {
   float t = 0;     // look-ahead T, s
   float h = 0;     // vertical reach (inflated), m
   float tcoa = 0;  // extra vertical reach per |vz| (well clear TCOA), s
-  bool same_party = false;  // pairs of the same party pass (party ids are exact below 2^24)
+  bool same_party = false;  // pairs of the same party pass
 };
 
 // Aircraft i of `b` against aircraft j in [j0, j1) of the same block: hit[j - j0] = nonzero iff the
-// pair passes the filter and (when `key` is non-null) the bucket de-duplication test
-// max(lo_i, lo_j) == key in all four dimensions. Returns the number of hits.
-size_t FilterRow(const FilterParams& p, const SoaBlock& b, size_t i, size_t j0, size_t j1, const float* key,
+// pair passes the filter and, when `dedup`, the lowest-common-cell test on the corner bits.
+// Returns the number of hits.
+size_t FilterRow(const FilterParams& p, const SoaBlock& b, size_t i, size_t j0, size_t j1, bool dedup,
                  int32_t* hit);
 
 }  // namespace deconflict::detect::internal
