@@ -101,7 +101,8 @@ class FeedManager {
   // REQUIRES: before Start. On success returns the source index.
   Result<size_t> AddFile(const std::string& path, const SbsFileOptions& options, double speed);
 
-  // Starts every source on `io`, whose run() the caller drives. REQUIRES: Start/StartThread not called yet.
+  // Starts every source on `io`, whose run() the caller drives. REQUIRES: Start/StartThread not called yet;
+  // `io` outlives this FeedManager (destroy the manager first: its timers and sockets belong to `io`).
   void Start(boost::asio::io_context& io);
   // Starts every source on an io_context run by one thread of its own.
   void StartThread();

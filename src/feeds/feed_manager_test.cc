@@ -266,10 +266,10 @@ TEST(FeedManagerTest, FileSourceReplaysTheSharedHourInTimeOrder) {
 }
 
 TEST(FeedManagerTest, RunsOnTheCallersIoContextAndStopLetsItFinish) {
+  asio::io_context io;  // declared first: the FeedManager must be destroyed before its io_context
   Seen seen;
   FeedManager manager(FastOptions(), seen.Callbacks());
   ASSERT_TRUE(manager.AddFile(DECONFLICT_TEST_DATA "/traffic/switzerland_20180801_1200-1300Z.sbs.gz", {}, 0).ok());
-  asio::io_context io;
   manager.Start(io);
   std::thread runner([&] { io.run(); });
   EXPECT_TRUE(seen.WaitFor(20s, [](auto& t, auto&) { return t.size() == 9750; }));
