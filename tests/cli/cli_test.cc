@@ -133,6 +133,18 @@ TEST_F(Cli, DetectJsonAndStats) {
   EXPECT_GE(stats["candidate_pairs"].get<int>(), static_cast<int>(arr.size()));
 }
 
+TEST_F(Cli, DetectOnARecordingLeavesOutAircraftNotHeardRecently) {
+  // The snapshot of the whole day is at the first report of its last aircraft (late evening): aircraft
+  // that landed hours earlier are not dead-reckoned into it.
+  Outcome r = Exec("detect " + kData + "/traffic/switzerland.json.gz --stats");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json stats = json::parse(Lines(r.err).back());
+  EXPECT_LT(stats["aircraft"].get<int>(), 60);  // at most 47 at once that day
+  EXPECT_FALSE(Has(r.out, ",true,")) << r.out;  // no loss of separation in a real snapshot
+  r = Exec("detect " + kData + "/traffic/switzerland.json.gz --stats --stale 1h");
+  EXPECT_GT(json::parse(Lines(r.err).back())["aircraft"].get<int>(), 60);
+}
+
 TEST_F(Cli, DetectWritesToOutputFile) {
   std::string out = (dir_ / "c.jsonl").string();
   Outcome r = Exec("detect " + kExamples + "/states.csv --format jsonl --output " + out);
