@@ -43,12 +43,18 @@ struct DetectCommand {
       return kExitUsage;
     }
 
+    auto stale_s = flags.StaleSeconds();
+    if (!stale_s.ok()) {
+      std::fprintf(stderr, "deconflict detect: %s\n", stale_s.status().message().c_str());
+      return kExitUsage;
+    }
     // One snapshot: each aircraft's latest state at or before the snapshot time, moved to it.
     std::vector<TrackState> snapshot;
     double snapshot_time = 0;
     if (!input.states.empty()) {
       io::TimelineOptions tl;
       tl.drop_on_ground = false;  // the detector leaves them out and counts them
+      tl.stale_s = *stale_s;
       io::Timeline timeline(std::move(input.states), tl);
       snapshot_time = at_opt->count() > 0 ? at_s : timeline.all_reported_time_s();
       timeline.SnapshotAt(snapshot_time, &snapshot);
@@ -94,7 +100,8 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
       "Conflicts in one snapshot of tracks: one row per pair of aircraft of different parties that lose "
       "separation within the look-ahead (CSV columns in docs/io.md).\n"
       "The snapshot is each aircraft's latest state at --at (default: the earliest time at which every aircraft "
-      "of the file has reported), moved there in a straight line. BlueSky ZONER/ZONEDH/DTLOOK apply unless "
+      "of the file has reported), moved there in a straight line; aircraft not heard for --stale before it are "
+      "left out. BlueSky ZONER/ZONEDH/DTLOOK apply unless "
       "--horizontal/--vertical/--lookahead are given.\n"
       "Exit codes: 0 ok, 1 failure (I/O), 2 bad input data (the message names file, line and field), "
       "64 bad command line.");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <limits>
 
 #include "core/units.h"
 #include "feeds/sbs_file.h"
@@ -25,6 +26,9 @@ void DetectionFlags::Add(CLI::App* cmd) {
                   "conflicts entered within this time are warnings, later ones cautions (default 60s)");
   cmd->add_option("--model", model, "cylinder (CD3D) or wellclear (DO-365 DAIDALUS thresholds)")
       ->check(CLI::IsMember({"cylinder", "wellclear"}));
+  stale_opt = cmd->add_option("--stale", stale,
+                              "leave out aircraft not heard for this long before the snapshot time (default 30s; "
+                              "BlueSky scenarios: never)");
   cmd->add_flag("--same-party", same_party, "also check pairs of aircraft of the same party");
   cmd->add_flag("--skip-bad", skip_bad, "skip bad input lines (counted on stderr) instead of stopping");
 }
@@ -68,7 +72,16 @@ Status DetectionFlags::Resolve(const io::ScenarioSettings& scenario, detect::Det
   return Status::Ok();
 }
 
-bool DetectionFlags::Read(const char* command, io::ReadResult* result, int* exit_code) const {
+Result<double> DetectionFlags::StaleSeconds() const {
+  if (resolved_format == io::InputFormat::kBlueSky && stale_opt->count() == 0)
+    return std::numeric_limits<double>::infinity();
+  auto v = units::ParseQuantity(stale, units::Dimension::kTime);
+  if (!v.ok()) return Status::Invalid("--stale: " + v.status().message());
+  if (!(*v > 0)) return Status::Invalid("--stale must be positive");
+  return *v;
+}
+
+bool DetectionFlags::Read(const char* command, io::ReadResult* result, int* exit_code) {
   auto format = io::ParseInputFormat(input_format);
   if (!format.ok()) {
     std::fprintf(stderr, "deconflict %s: --input-format: %s\n", command, format.status().message().c_str());
@@ -85,6 +98,7 @@ bool DetectionFlags::Read(const char* command, io::ReadResult* result, int* exit
     }
     resolved = *by_name;
   }
+  resolved_format = resolved;
   if (resolved == io::InputFormat::kSbs) return ReadSbs(command, result, exit_code);
   io::ReadOptions options;
   options.skip_bad = skip_bad;

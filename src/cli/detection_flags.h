@@ -22,6 +22,8 @@ class DetectionFlags {
   std::string vertical_tolerance = "100ft";
   std::string warning_lookahead = "60s";
   std::string model = "cylinder";
+  std::string stale = "30s";
+  CLI::Option* stale_opt = nullptr;
   bool same_party = false;
   bool skip_bad = false;
   // Set by Add(): which minima were given on the command line (they override a scenario's own).
@@ -36,9 +38,14 @@ class DetectionFlags {
   Status Resolve(const io::ScenarioSettings& scenario, detect::DetectorOptions* detector,
                  detect::AlertingOptions* alerting) const;
 
-  // Reads the input file; prints skipped-line and ignored-command notes to stderr.
+  // Reads the input file; prints skipped-line and ignored-command notes to stderr. Sets resolved_format.
   // On error prints "deconflict <command>: <message>" and returns the exit code in *exit_code.
-  bool Read(const char* command, io::ReadResult* result, int* exit_code) const;
+  bool Read(const char* command, io::ReadResult* result, int* exit_code);
+  io::InputFormat resolved_format = io::InputFormat::kAuto;
+
+  // --stale in seconds: aircraft not heard for this long are left out of a snapshot. Default 30 s, and
+  // never for BlueSky scenarios (each aircraft is created once and flies on). Call after Read().
+  Result<double> StaleSeconds() const;
 
  private:
   // .sbs / .sbs.gz through feeds::ReadSbsFile.

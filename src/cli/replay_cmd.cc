@@ -65,8 +65,6 @@ struct ReplayCommand {
   std::string format = "text";
   std::string output;
   std::string step = "1s";
-  std::string stale = "30s";
-  CLI::Option* stale_opt = nullptr;
   std::string duration;
   std::size_t max_events = 20;
   bool stats = false;
@@ -84,19 +82,12 @@ struct ReplayCommand {
     }
     io::ReplayOptions options;
     auto step_s = units::ParseQuantity(step, units::Dimension::kTime);
-    auto stale_s = units::ParseQuantity(stale, units::Dimension::kTime);
     if (!step_s.ok() || !(*step_s > 0)) {
       std::fprintf(stderr, "deconflict replay: --step: %s\n",
                    step_s.ok() ? "must be positive" : step_s.status().message().c_str());
       return kExitUsage;
     }
-    if (!stale_s.ok() || !(*stale_s > 0)) {
-      std::fprintf(stderr, "deconflict replay: --stale: %s\n",
-                   stale_s.ok() ? "must be positive" : stale_s.status().message().c_str());
-      return kExitUsage;
-    }
     options.step_s = *step_s;
-    options.stale_s = *stale_s;
 
     io::ReadResult input;
     if (!flags.Read("replay", &input, &exit_code)) return exit_code;
@@ -104,12 +95,13 @@ struct ReplayCommand {
       std::fprintf(stderr, "deconflict replay: %s\n", s.message().c_str());
       return kExitUsage;
     }
-    // A BlueSky scenario creates each aircraft once and it flies on: never stale unless asked.
-    auto fmt_in = io::ParseInputFormat(flags.input_format);
-    bool scenario = fmt_in.ok() && (*fmt_in == io::InputFormat::kBlueSky ||
-                                    (*fmt_in == io::InputFormat::kAuto && io::FormatFromPath(flags.file).ok() &&
-                                     *io::FormatFromPath(flags.file) == io::InputFormat::kBlueSky));
-    if (scenario && stale_opt->count() == 0) options.stale_s = std::numeric_limits<double>::infinity();
+    auto stale_s = flags.StaleSeconds();
+    if (!stale_s.ok()) {
+      std::fprintf(stderr, "deconflict replay: %s\n", stale_s.status().message().c_str());
+      return kExitUsage;
+    }
+    options.stale_s = *stale_s;
+    const bool scenario = flags.resolved_format == io::InputFormat::kBlueSky;
     if (!input.states.empty()) {
       double first = input.states.front().time_s, last = first;
       for (const auto& s : input.states) {
@@ -191,8 +183,11 @@ struct ReplayCommand {
                  std::size_t input_states, std::vector<io::ReplayEvent> ended,
                  const std::unordered_map<std::string, std::string>& callsigns) const {
     out << fmt::format("deconflict replay of {}: {} states, {} aircraft\n", flags.file, input_states, s.aircraft);
-    out << fmt::format("  {} to {}, step {:g} s, aircraft dropped after {:g} s without a report\n",
-                       TimeText(s.first_time_s), TimeText(s.last_time_s), options.step_s, options.stale_s);
+    out << fmt::format("  {} to {}, step {:g} s, {}\n", TimeText(s.first_time_s), TimeText(s.last_time_s),
+                       options.step_s,
+                       std::isinf(options.stale_s)
+                           ? std::string("aircraft kept to the end")
+                           : fmt::format("aircraft dropped after {:g} s without a report", options.stale_s));
     out << fmt::format("  {}; warning within {:g} s\n\n", DescribeSettings(options.detector),
                        options.alerting.warning_lookahead_s);
     // The most notable alerts: losses of separation, then warnings, then the closest; shown in time order.
@@ -248,8 +243,6 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
                   "text (default: notable alerts and a summary, for people), csv, json or jsonl (every event)");
   cmd->add_option("-o,--output", st->output, "write to this file (default: stdout)");
   cmd->add_option("--step", st->step, "time step (default 1s)");
-  st->stale_opt = cmd->add_option("--stale", st->stale,
-                                  "drop aircraft not heard for this long (default 30s; BlueSky scenarios: never)");
   cmd->add_option("--duration", st->duration,
                   "replay this long from the first report (default: to the last report; BlueSky scenarios: one "
                   "look-ahead past the last CRE)");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "io/text_fields.h"
@@ -39,8 +40,9 @@ std::string CsvField(std::string_view s) {
 namespace {
 
 // Fixed decimals keep the output stable and readable: times to the millisecond, distances to the decimetre.
-std::string Seconds(double v) { return fmt::format("{:.3f}", v); }
-std::string Metres(double v) { return fmt::format("{:.1f}", v); }
+// Values that round to zero are written as 0, never as "-0.000".
+std::string Seconds(double v) { return fmt::format("{:.3f}", std::abs(v) < 0.0005 ? 0.0 : v); }
+std::string Metres(double v) { return fmt::format("{:.1f}", std::abs(v) < 0.05 ? 0.0 : v); }
 
 nlohmann::json ConflictJson(std::span<const TrackState> tracks, const detect::Conflict& c,
                             const detect::AlertingOptions& alerting) {

@@ -133,6 +133,18 @@ TEST_F(Cli, DetectJsonAndStats) {
   EXPECT_GE(stats["candidate_pairs"].get<int>(), static_cast<int>(arr.size()));
 }
 
+TEST_F(Cli, DetectOnARecordingLeavesOutAircraftNotHeardRecently) {
+  // The snapshot of the whole day is at the first report of its last aircraft (late evening): aircraft
+  // that landed hours earlier are not dead-reckoned into it.
+  Outcome r = Exec("detect " + kData + "/traffic/switzerland.json.gz --stats");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json stats = json::parse(Lines(r.err).back());
+  EXPECT_LT(stats["aircraft"].get<int>(), 60);  // at most 47 at once that day
+  EXPECT_FALSE(Has(r.out, ",true,")) << r.out;  // no loss of separation in a real snapshot
+  r = Exec("detect " + kData + "/traffic/switzerland.json.gz --stats --stale 1h");
+  EXPECT_GT(json::parse(Lines(r.err).back())["aircraft"].get<int>(), 60);
+}
+
 TEST_F(Cli, DetectWritesToOutputFile) {
   std::string out = (dir_ / "c.jsonl").string();
   Outcome r = Exec("detect " + kExamples + "/states.csv --format jsonl --output " + out);
@@ -168,6 +180,27 @@ TEST_F(Cli, DetectDaidalusChecksOwnshipAgainstTraffic) {
   EXPECT_EQ(c["id1"], "intr1");  // id1 < id2
   EXPECT_EQ(c["party1"], "traffic");
   EXPECT_EQ(c["party2"], "ownship");
+}
+
+TEST_F(Cli, DetectWellClearModel) {
+  // DO-365 well clear (DTHR 4000 ft, ZTHR 450 ft): intr1 closes head-on 300 ft above the ownship.
+  Outcome r = Exec("detect " + kExamples + "/encounter.daa --model wellclear");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "intr1,ownship,traffic,ownship")) << r.out;
+  // The quantisation tolerance must stay below ZTHR.
+  EXPECT_EQ(Exec("detect " + kExamples + "/encounter.daa --model wellclear --vertical-tolerance 500ft").exit_code, 64);
+}
+
+TEST_F(Cli, DetectReadsDaidalusFilesWithCommaSeparatedHeaderAndMilliseconds) {
+  std::string f = Write("multi.daa",
+                        "NAME, lat, lon, alt, trk, gs, vs, time\n"
+                        "unitless, [deg], [deg], [ft], [deg], [kn], [fpm], [ms]\n"
+                        "AC0, 28.50, -80.53, 4000.0, 90.0, 170.0, 0.0, 46000.0\n"
+                        "AC1, 28.50, -80.43, 4000.0, 270.0, 200.0, 0.0, 46000.0\n");
+  Outcome r = Exec("detect " + f + " --stats");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "AC0,AC1,ownship,traffic")) << r.out;
+  EXPECT_TRUE(Has(r.err, "\"snapshot_time_s\":46.000")) << r.err;
 }
 
 // --- bad input: exit code 2, message names file, line and field ---
