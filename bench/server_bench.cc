@@ -52,6 +52,7 @@ struct Harness {
     store = std::move(opened.value());
     ServiceOptions o;
     o.detection_period_s = period_s;
+    o.write_threads = 96;  // more writes waiting on one fsync (group commit); see docs/service.md
     o.admin_token_hash = record::TokenHashHex("admin");
     ApiOptions ao;
     ao.rate.rate_per_s = 0;  // the load client is one party hammering
