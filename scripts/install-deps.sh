@@ -18,6 +18,7 @@ PACKAGES=(
   dump1090-mutability       # the real ADS-B decoder used by feed tests
   clang-14                  # libFuzzer (-fsanitize=fuzzer) for the SBS parser fuzz target (scripts/fuzz-sbs.sh)
   python3
+  openssl                   # tests/server: the TLS test makes a throwaway self-signed certificate
 )
 
 missing=()
