@@ -19,6 +19,7 @@ PACKAGES=(
   clang-14                  # libFuzzer (-fsanitize=fuzzer) for the SBS parser fuzz target (scripts/fuzz-sbs.sh)
   libclang-rt-14-dev        # the libFuzzer/sanitizer runtimes clang-14 only recommends (we install without recommends)
   python3
+  openssl                   # tests/server: the TLS test makes a throwaway self-signed certificate
 )
 
 missing=()

@@ -152,7 +152,9 @@ int RunServe(const ServeArgs& args) {
   if (demo) demo->Stop();
   if (feeds) feeds->Stop();
   http.Shutdown();   // in-flight requests finish and are answered
+  spdlog::info("serve http closed");
   service->Stop();   // the cycle stops, queued writes commit
+  spdlog::info("serve service stopped");
   service.reset();
   store->reset();    // waits for queued commits, closes
   spdlog::info("serve stopped");

@@ -27,7 +27,7 @@ class Section {
   std::string Key(const char* k) const { return path_.empty() ? k : path_ + "." + k; }
   YAML::Node Get(const char* k) {
     known_.insert(k);
-    if (!node_ || !node_.IsMap()) return YAML::Node();
+    if (!node_ || !node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
     return node_[k];
   }
   void Str(const char* k, std::string* out) {

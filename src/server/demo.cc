@@ -63,28 +63,41 @@ std::vector<TrackState> Demo::TracksAt(double t, double now_s) const {
   ac.push_back(Orbit(o, "B1", "blue", -60e3, 20e3, 12e3, 7000, 180, t, true));
   ac.push_back(Orbit(o, "B2", "blue", -50e3, -30e3, 10e3, 8500, 160, t + 40, false));
   ac.push_back(Orbit(o, "R1", "red", 60e3, 25e3, 12e3, 7600, 190, t, false));
-  // The developing conflict: B3 flies east at 6000 m, R3 flies west head-on 2500 m above; from t = 15 s R3
-  // descends at 15 m/s towards B3's level (a predicted loss appears at once), from t = 110 s it climbs away.
+  // The developing conflict. B3 flies east at 6000 m; R3 flies west at the same level on a parallel track
+  // 15 km north (no conflict). At t = 20 s R3 turns 25 degrees left onto a converging course: a predicted loss
+  // with B3 about 2 minutes ahead (caution at once, warning near t = 90 s). At t = 100 s R3 turns north and
+  // climbs away: the alert resolves.
+  auto at = [&](double east_m, double north_m, double* lat, double* lon) {
+    *lat = o.center_lat_deg - 0.05;
+    *lon = o.center_lon_deg;
+    Move(lat, lon, 90, east_m);
+    Move(lat, lon, 0, north_m);
+  };
   {
-    double lat = o.center_lat_deg - 0.05, lon = o.center_lon_deg;
-    Move(&lat, &lon, 270, 45e3);
-    Move(&lat, &lon, 90, 200 * t);
+    double lat, lon;
+    at(-30000 + 200 * t, 0, &lat, &lon);
     ac.push_back(Aircraft{"B3", "blue", "BLU3", lat, lon, 6000, 200, 90, 0});
   }
   {
-    double lat = o.center_lat_deg - 0.05, lon = o.center_lon_deg;
-    Move(&lat, &lon, 90, 45e3);
-    Move(&lat, &lon, 270, 200 * t);
-    double alt = 8500, vs = 0;
-    if (t >= 15 && t < 110) {
-      alt = std::max(6150.0, 8500 - 15 * (t - 15));
-      vs = alt > 6150 ? -15.0 : 0.0;
-    } else if (t >= 110) {
-      const double low = std::max(6150.0, 8500.0 - 15.0 * 95);
-      alt = std::min(8500.0, low + 20 * (t - 110));
-      vs = alt < 8500 ? 20.0 : 0.0;
+    const double vx = -200 * std::cos(25 * units::kDegToRad), vy = -200 * std::sin(25 * units::kDegToRad);
+    double x, y, alt = 6000, trk = 270, vs = 0;
+    if (t < 20) {
+      x = 35000 - 200 * t;
+      y = 15000;
+    } else if (t < 100) {
+      x = 31000 + vx * (t - 20);
+      y = 15000 + vy * (t - 20);
+      trk = 245;
+    } else {
+      x = 31000 + vx * 80;
+      y = 15000 + vy * 80 + 200 * (t - 100);
+      trk = 0;
+      alt = std::min(9000.0, 6000 + 20 * (t - 100));
+      vs = alt < 9000 ? 20.0 : 0.0;
     }
-    ac.push_back(Aircraft{"R3", "red", "RED3", lat, lon, alt, 200, 270, vs});
+    double lat, lon;
+    at(x, y, &lat, &lon);
+    ac.push_back(Aircraft{"R3", "red", "RED3", lat, lon, alt, 200, trk, vs});
   }
   // B4 (in distress from t = 130 s) flies north slowly; R2 flies west across its path.
   {

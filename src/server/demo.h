@@ -1,6 +1,6 @@
 // The built-in two-party demo: parties "blue" and "red" share airspace. Simulated traffic of both, a
-// routine advisory, a conflict that develops within the first minute (red's R3 descends head-on into blue's
-// B3's level, then climbs away), a distress call (blue's B4, its exclusion zone follows it; red's R2 passes
+// routine advisory, a conflict that develops within the first minute (red's R3 turns onto a converging course with
+// blue's B3 at t = 20 s, then turns and climbs away at t = 100 s), a distress call (blue's B4, its exclusion zone follows it; red's R2 passes
 // near), and red's duty officer acknowledging notices after a few seconds, except alerts, which are left for
 // you to acknowledge (watch them escalate). The scenario repeats every period.
 #pragma once

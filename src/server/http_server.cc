@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <list>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -99,6 +100,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (closing_) return Finish();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit_bytes));
+    // The caller's own limit is applied once its token is known (OnHeader).
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::get_lowest_layer(stream_).expires_after(Seconds(shared_->options.idle_timeout_s));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
@@ -126,6 +129,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return Send(std::move(*adm_.reject));
     }
     if (adm_.route->stream) return StartStream();
+    if (parser_->content_length().value_or(0) > adm_.body_limit) {
+      keep_alive_ = false;
+      return Send(ErrorResponse(413, "body_too_large",
+                                "request body exceeds the limit of " + std::to_string(adm_.body_limit) + " bytes"));
+    }
     parser_->body_limit(adm_.body_limit);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
@@ -298,6 +306,8 @@ struct HttpServer::Impl {
   net::io_context ioc;
   std::optional<ssl::context> tls;
   tcp::acceptor acceptor{ioc};
+  // Keeps the I/O threads running while requests wait on the write pool (no Asio work is pending then).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::vector<std::thread> threads;
   std::shared_ptr<Shared> shared = std::make_shared<Shared>();
   uint16_t port = 0;
@@ -366,6 +376,7 @@ Status HttpServer::Start() {
   impl_->port = acc.local_endpoint().port();
   impl_->Accept();
   impl_->running = true;
+  impl_->work.emplace(impl_->ioc.get_executor());
   for (int i = 0; i < std::max(1, o.threads); ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   return Status::Ok();
 }
@@ -382,19 +393,24 @@ void HttpServer::Shutdown() {
     beast::error_code ec;
     impl_->acceptor.close(ec);
   });
-  std::vector<std::shared_ptr<SessionBase>> live;
-  {
-    std::lock_guard lock(shared->mu);
-    for (auto& w : shared->sessions)
-      if (auto s = w.lock()) live.push_back(std::move(s));
-  }
-  for (auto& s : live) s->Close();
-  live.clear();
-  {
+  // Close every session, again every 50 ms for those accepted meanwhile, until none is left or the grace ends.
+  const auto deadline = std::chrono::steady_clock::now() + Seconds(impl_->options.shutdown_grace_s);
+  while (shared->live_sessions.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::vector<std::shared_ptr<SessionBase>> live;
+    {
+      std::lock_guard lock(shared->mu);
+      for (auto& w : shared->sessions)
+        if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) s->Close();  // idempotent
+    live.clear();
     std::unique_lock lock(shared->mu);
-    shared->cv.wait_for(lock, Seconds(impl_->options.shutdown_grace_s),
-                        [&] { return shared->live_sessions.load() == 0; });
+    shared->cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return shared->live_sessions.load() == 0; });
   }
+  if (shared->live_sessions.load() > 0)
+    spdlog::warn("http shutdown: {} connections still open after the grace period; closing them",
+                 shared->live_sessions.load());
+  impl_->work.reset();
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();

@@ -23,7 +23,9 @@ Result<Json> ParseJsonBody(const std::string& text);
 class FieldReader {
  public:
   // path: the object's own path for messages ("" for the body, "tracks[3]" for an element).
+  // REQUIRES: object outlives the reader (it is held by reference).
   FieldReader(const Json& object, std::string path);
+  FieldReader(Json&&, std::string) = delete;
 
   std::string Str(const char* name, bool required = true, size_t max_len = 256);
   std::optional<std::string> OptStr(const char* name, size_t max_len = 256);

@@ -6,6 +6,7 @@
 #include "plan/agreement.h"
 #include "plan/load.h"
 #include "plan/registry.h"
+#include "record/hash.h"
 #include "server/service_internal.h"
 
 namespace deconflict::server {
@@ -530,7 +531,8 @@ Response Service::AgreementAction(const Request& req, const std::string& action)
     if (!result.ok()) return ErrorResponse(result.status());
   }
   const auto agreement = *book.Get(me, other);
-  const std::string doc_id = agreement.party_a + "~" + agreement.party_b;
+  // Document id from the pair (party ids may hold any id character, so they are hashed, not joined).
+  const std::string doc_id = "agreement-" + record::ToHex(record::Blake2b256(agreement.party_a + '\n' + agreement.party_b)).substr(0, 32);
   Json version_body{{"action", action == "accept" ? "accept" : "propose"}, {"by", me}, {"other", other},
                     {"version", *result}, {"latest_seen", latest_seen}};
   if (action != "accept") version_body["terms"] = TermsJson(terms);

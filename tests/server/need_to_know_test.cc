@@ -87,9 +87,12 @@ TEST(NeedToKnow, NothingLeaksAndNothingForeignChangesOnAnyRoute) {
   w.forbidden["green"] = {"BLUE-AC-1", "RED-AC-1", "BLUECALLSIGN", "REDCALLSIGN", "TEXT-BLUE-TO-RED", n_br, alert_id,
                           "blue-contact-secret", "red-contact-secret", "OP-BLUE-SECRET", "OP-RED-SECRET",
                           "ZONE-BLUE-FOR-RED", "ACTION-BLUE-RED-SECRET"};
+  // `where` is what the party asked for: an id it named itself may be echoed back ("no notice X").
   auto check_no_leak = [&](const std::string& party, const std::string& where, const std::string& text) {
     for (const auto& secret : w.forbidden[party])
-      EXPECT_EQ(text.find(secret), std::string::npos) << party << " sees \"" << secret << "\" in " << where;
+      if (where.find(secret) == std::string::npos) {
+        EXPECT_EQ(text.find(secret), std::string::npos) << party << " sees \"" << secret << "\" in " << where;
+      }
   };
 
   const auto routes = s.Get("/v1/routes", "").json()["routes"];
@@ -117,10 +120,13 @@ TEST(NeedToKnow, NothingLeaksAndNothingForeignChangesOnAnyRoute) {
       for (const auto& [target, owner] : targets) {
         const bool mutating = method != "GET";
         if (mutating && owner == party) continue;  // own objects: not what this test is about
-        auto r = Http(s.port(), method, target, token, method == "POST" ? "{}" : "");
+        const std::string t = method == "DELETE" ? target + "?version=1" : target;
+        auto r = Http(s.port(), method, t, token, method == "POST" || method == "PUT" ? "{}" : "");
         ++requests;
-        check_no_leak(party, method + " " + target, r.body);
-        if (mutating && !owner.empty()) EXPECT_GE(r.status, 400) << party << " changed " << target << ": " << r.body;
+        check_no_leak(party, method + " " + t, r.body);
+        if (mutating && !owner.empty()) {
+          EXPECT_GE(r.status, 400) << party << " changed " << t << ": " << r.body;
+        }
         if (method == "GET" && target.rfind("/v1/receipts/", 0) == 0 && r.status == 200) {
           auto e = r.json()["entry"];
           const bool mine = e["actor"] == party ||

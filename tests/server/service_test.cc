@@ -279,7 +279,7 @@ TEST(Service, SigtermFinishesRequestsInFlightAndExitsCleanly) {
       }
     });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_EQ(s.Signal(SIGTERM), 0);
+  EXPECT_EQ(s.Signal(SIGTERM, 5), 0) << "stops within 5 s";
   for (auto& t : clients) t.join();
   EXPECT_GT(ok.load(), 0);
   EXPECT_EQ(failed.load(), 0) << "every answered request succeeded";
