@@ -3,6 +3,7 @@
 // into its Beast input port, and our FeedManager reads its SBS output. The test fails (it does not skip)
 // when the decoder is not installed: scripts/install-deps.sh installs it.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -32,7 +33,8 @@ TEST(Dump1090Test, AircraftOfTheBeastCaptureAppearAsTracks) {
   const auto frames = testing::ReadBeastFrames(DECONFLICT_TEST_DATA "/traffic/sample_dump1090.bin");
   ASSERT_EQ(frames.size(), 239u);  // the capture as documented in tests/data/README.md
 
-  const std::string log_path = (std::filesystem::temp_directory_path() / "deconflict_dump1090.log").string();
+  const std::string log_path =  // one per process: ctest runs tests in parallel
+      (std::filesystem::temp_directory_path() / ("deconflict_dump1090_" + std::to_string(getpid()) + ".log")).string();
   Decoder dump1090(decoder, log_path);
   ASSERT_TRUE(dump1090.ok()) << "dump1090-mutability did not open its ports; see " << log_path;
 
