@@ -3,13 +3,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 
 #include "cli/command.h"
@@ -68,6 +71,27 @@ struct ReplayCommand {
   std::string duration;
   std::size_t max_events = 20;
   bool stats = false;
+  std::string speed;  // not given = as fast as possible; else X > 0 times real time
+  CLI::Option* speed_opt = nullptr;
+
+  // Paces the replay: the step at scenario time t (seconds after the first step) is not run before wall
+  // time t / speed after the start. Called at each progress report of io::Replay, which reports step k of n
+  // as k / n (every step, or every 0.5 % of the steps on long replays), so a replay at X times real time
+  // lasts its interval / X and never runs ahead of it.
+  class Pacer {
+   public:
+    Pacer(double speed, double step_s, double steps) : speed_(speed), step_s_(step_s), steps_(steps) {}
+    void At(double fraction) {
+      if (!(speed_ > 0) || steps_ < 1) return;
+      const double scenario_s = std::min(fraction * steps_, steps_ - 1) * step_s_;
+      std::this_thread::sleep_until(start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                 std::chrono::duration<double>(scenario_s / speed_)));
+    }
+
+   private:
+    double speed_, step_s_, steps_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  };
 
   int Run() {
     int exit_code = kExitOk;
@@ -88,6 +112,18 @@ struct ReplayCommand {
       return kExitUsage;
     }
     options.step_s = *step_s;
+    double speed_x = 0;
+    if (speed_opt && speed_opt->count() > 0) {
+      char* end = nullptr;
+      speed_x = std::strtod(speed.c_str(), &end);
+      if (end == speed.c_str() || *end != '\0' || !(speed_x > 0) || !std::isfinite(speed_x)) {
+        std::fprintf(stderr,
+                     "deconflict replay: --speed: \"%s\" is not a number > 0 (1 = real time, 60 = a minute per "
+                     "second)\n",
+                     speed.c_str());
+        return kExitUsage;
+      }
+    }
 
     io::ReadResult input;
     if (!flags.Read("replay", &input, &exit_code)) return exit_code;
@@ -141,13 +177,32 @@ struct ReplayCommand {
     if (machine_format) writer = std::make_unique<io::EventWriter>(out, *machine_format);
     std::vector<io::ReplayEvent> ended;  // text mode: completed alerts
     ProgressBar bar;
+    // The number of steps io::Replay runs (its replayed interval / step + 1), for pacing.
+    double steps = 0;
+    if (!input.states.empty() && speed_x > 0) {
+      double first = input.states.front().time_s, last = first;
+      for (const auto& s : input.states) {
+        first = std::min(first, s.time_s);
+        last = std::max(last, s.time_s);
+      }
+      const double interval_s = options.end_s.value_or(last) - options.start_s.value_or(first);
+      if (interval_s >= 0) steps = std::floor(interval_s / options.step_s) + 1;
+    }
+    Pacer pacer(speed_x, options.step_s, steps);
     auto summary = io::Replay(
         std::move(input.states), options,
         [&](const io::ReplayEvent& e) {
-          if (writer) writer->Write(e);
-          else if (e.event.kind == detect::AlertEvent::Kind::kEnd) ended.push_back(e);
+          if (writer) {
+            writer->Write(e);
+            if (speed_x > 0) out.flush();  // paced: each event is seen when it happens
+          } else if (e.event.kind == detect::AlertEvent::Kind::kEnd) {
+            ended.push_back(e);
+          }
         },
-        [&](double f) { bar.Update(f); });
+        [&](double f) {
+          pacer.At(f);
+          bar.Update(f);
+        });
     bar.Clear();
     if (!summary.ok()) {
       std::fprintf(stderr, "deconflict replay: %s\n", summary.status().message().c_str());
@@ -248,6 +303,9 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
                   "look-ahead past the last CRE)");
   cmd->add_option("--max-events", st->max_events, "text format: show at most this many alerts, 0 = all (default 20)");
   cmd->add_flag("--stats", st->stats, "write one JSON line with the summary to stderr");
+  st->speed_opt = cmd->add_option("--speed", st->speed,
+                  "replay paced at X times real time (1 = real time, 60 = a minute of traffic per second; events "
+                  "are written as they happen with csv/json/jsonl); default: as fast as possible");
   cmd->callback([st, exit_code] { *exit_code = st->Run(); });
 });
 

@@ -136,7 +136,7 @@ int RunServe(const ServeArgs& args) {
     feeds = std::make_unique<server::FeedsBridge>(*service);
     for (const auto& spec : cfg.feeds)
       if (Status s = feeds->Add(spec); !s.ok()) {
-        std::fprintf(stderr, "deconflict serve: --feed %s: %s\n", spec.c_str(), s.message().c_str());
+        std::fprintf(stderr, "deconflict serve: %s\n", s.message().c_str());  // names the feed, table file and line
         return kExitUsage;
       }
     feeds->Start();
@@ -169,7 +169,9 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--listen", args->listen, "address:port to listen on (default 127.0.0.1:8080)");
   cmd->add_flag("--demo", args->demo, "run the built-in two-party demo (parties blue and red, simulated traffic)");
-  cmd->add_option("--feed", args->feeds, "SBS-1 feed host:port=party (dump1090/readsb port 30003); repeatable");
+  cmd->add_option("--feed", args->feeds,
+                  "SBS-1 feed (dump1090/readsb port 30003): host:port=party, host:port=@icao_table.csv "
+                  "(HEXIDENT,party lines) or host:port=party@icao_table.csv; repeatable (docs/feeds.md)");
   cmd->add_option("--threads", args->threads, "I/O threads (default 2)");
   cmd->add_option("--tls-cert", args->tls_cert, "PEM certificate chain (HTTPS)");
   cmd->add_option("--tls-key", args->tls_key, "PEM private key (HTTPS)");

@@ -183,11 +183,32 @@ Status LoadServeConfig(const std::string& path, ServeConfig* c) {
     d.Quantity("radius", Dimension::kLength, &c->service.distress_radius_m, 100, 1e6);
     d.Finish();
   }
+  // feeds: ["host:port=party", {address: host:port, party: p, icao_table: file.csv}, ...]; a relative
+  // icao_table is read from the configuration file's folder.
   auto feeds = top.Get("feeds");
   if (feeds) {
-    if (!feeds.IsSequence()) top.Fail("feeds", "expected a list of \"host:port=party\"");
-    else
-      for (const auto& f : feeds) c->feeds.push_back(f.as<std::string>());
+    if (!feeds.IsSequence()) {
+      top.Fail("feeds", "expected a list of \"host:port=party\" or {address, party, icao_table}");
+    } else {
+      for (size_t i = 0; i < feeds.size(); ++i) {
+        const std::string key = "feeds[" + std::to_string(i) + "]";
+        if (feeds[i].IsScalar()) {
+          c->feeds.push_back(feeds[i].as<std::string>());
+          continue;
+        }
+        Section f(feeds[i], key, &st);
+        std::string address, party, table;
+        f.Str("address", &address);
+        f.Str("party", &party);
+        f.Str("icao_table", &table);
+        f.Finish();
+        if (address.empty()) f.Fail(key + ".address", "missing (host:port)");
+        if (party.empty() && table.empty()) f.Fail(key, "needs a party, an icao_table, or both");
+        if (!table.empty() && std::filesystem::path(table).is_relative())
+          table = (std::filesystem::path(path).parent_path() / table).lexically_normal().string();
+        c->feeds.push_back(address + "=" + party + (table.empty() ? "" : "@" + table));
+      }
+    }
   }
   top.Finish();
   if (!st.ok()) return Status::Invalid(path + ": " + st.message());

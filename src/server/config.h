@@ -19,7 +19,7 @@ struct ServeConfig {
   ServiceOptions service;
   bool durable = true;               // store: fsync every commit (group commit); false only for experiments
   std::string admin_token;           // plain administrator token; empty = read/create <data-dir>/admin.token
-  std::vector<std::string> feeds;    // "host:port=party" specs
+  std::vector<std::string> feeds;    // feed specs "host:port=party[@icao_table.csv]" (feeds::ParseFeedSpec)
   std::string log_level = "info";
 };
 

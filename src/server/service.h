@@ -91,6 +91,9 @@ class Service {
   // Runs one detection cycle now (the cycle thread calls this every period).
   void RunCycle();
 
+  // Whether the party exists (the feeds bridge ingests only known parties' aircraft).
+  bool PartyExists(const std::string& id) const;
+
   // Counts for /metrics and tests.
   size_t track_count() const;
   size_t open_alert_count() const;
@@ -169,7 +172,6 @@ class Service {
   Json AlertView(const AlertState& a, const std::string& party) const;
 
   std::vector<std::string> PartyIds() const;
-  bool PartyExists(const std::string& id) const;
   static double Now();
   static std::string NewId(const char* prefix);
 
