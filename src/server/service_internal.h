@@ -119,6 +119,19 @@ class Service::WritePool {
   std::vector<std::thread> threads_;
 };
 
+// JSON answers and request bodies shared by the handlers (service_api.cc).
+Response Ok(Json body, int status = 200);
+// The body as a JSON object (errors name the reason); allow_empty: an empty body is {}.
+Result<Json> ObjectBody(const Request& req, bool allow_empty = false);
+// A create (POST) or replace (PUT) body of a versioned object. For a replace, the body's integer "version"
+// (the token it replaces) is taken out into expected_version, and "id" is set from the path parameter
+// id_param (an "id" in the body that differs is refused). For a create, expected_version is 0.
+struct VersionedBody {
+  Json body;
+  int64_t expected_version = 0;
+};
+Result<VersionedBody> ReadVersionedBody(const Request& req, bool create, const std::string& id_param);
+
 Json TrackToJson(const TrackState& t);
 // The channel notice stored in a store::Notice body (without recipients).
 Result<channel::Notice> NoticeFromStore(const store::Notice& n);
