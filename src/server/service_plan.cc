@@ -10,7 +10,6 @@
 #include "server/service_internal.h"
 
 namespace deconflict::server {
-namespace {
 
 Json VolumeJson(const plan::Volume4D& v) {
   Json j{{"altitude_lower", v.altitude_lower_m}, {"altitude_upper", v.altitude_upper_m},
@@ -26,7 +25,7 @@ Json VolumeJson(const plan::Volume4D& v) {
   return j;
 }
 
-Json VolumesJson(const std::vector<plan::Volume4D>& vs) {
+static Json VolumesJson(const std::vector<plan::Volume4D>& vs) {
   Json a = Json::array();
   for (const auto& v : vs) a.push_back(VolumeJson(v));
   return a;
@@ -37,6 +36,9 @@ Json OperationBody(const plan::Operation& op) {
   return Json{{"id", op.id}, {"priority", op.priority}, {"state", plan::OperationStateName(op.state)},
               {"volumes", VolumesJson(op.volumes)}};
 }
+
+namespace {
+
 Json ZoneBody(const plan::Zone& z) {
   Json j{{"id", z.id}, {"kind", plan::ZoneKindName(z.kind)}, {"volumes", VolumesJson(z.volumes)}};
   j["binds"] = z.binds_all_others ? Json("all") : Json(z.binds);
@@ -129,14 +131,6 @@ channel::EscalationStep StepOfAction(const std::string& action) {
 }
 
 }  // namespace
-
-struct Service::PlanState {
-  std::mutex mu;
-  plan::Registry registry;
-  std::map<std::string, int64_t> op_version, zone_version;  // store versions (the clients' tokens)
-  std::set<std::string> in_flight;                           // "op:<id>" / "zone:<id>" being written
-  explicit PlanState(plan::RegistryOptions o) : registry(std::move(o)) {}
-};
 
 Service::Service(ServiceOptions options, store::Store& store, EventHub& hub, Metrics& metrics)
     : options_(std::move(options)),
@@ -361,6 +355,7 @@ Response Service::PutOperation(const Request& req, bool create) {
     return ErrorResponse(s);
   }
   plan_->op_version[op->id] = stored_version;
+  plan_->marked.erase(op->id);  // the owner's state stands (it may have re-planned around the aircraft)
   metrics_.Add("dc_operations_written_total");
   Json out = OperationBody(*op);
   out["version"] = stored_version;
@@ -399,6 +394,7 @@ Response Service::DeleteObject(const Request& req, bool zone) {
     (void)plan_->registry.RemoveZone(id, req.who.party, plan_->registry.GetZone(id)->version);
   } else {
     (void)plan_->registry.RemoveOperation(id, req.who.party, plan_->registry.GetOperation(id)->version);
+    plan_->marked.erase(id);
   }
   versions.erase(id);
   return Ok(Json{{"deleted", id}});
