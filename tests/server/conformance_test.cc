@@ -145,5 +145,31 @@ TEST(Conformance, NonconformingAircraftAlertsItsOwnerTellsAffectedPartiesOnlyThe
   EXPECT_EQ(s.Get("/v1/record/verify", admin).json()["ok"], true);
 }
 
+TEST(Conformance, BindingsAndTheNonconformingMarkSurviveKillDashNine) {
+  const std::string dir = FreshDir("conformance-restart");
+  std::string blue;
+  {
+    ServerProcess s(dir, kFast);
+    blue = s.CreateParty("blue");
+    StreamReader blue_stream(s.port(), blue);
+    const double t0 = static_cast<double>(std::time(nullptr));
+    ASSERT_EQ(s.Post("/v1/operations", blue, Json{{"id", "b-op"}, {"volumes", {Circle(35, 38, 3000, t0)}}}).status, 201);
+    ASSERT_EQ(s.Post("/v1/tracks", blue, Json{{"tracks", {Bound(TrackJson("B1", 35, 38.044, 500, 20, 90), "b-op")}}}).status, 200);
+    ASSERT_TRUE(blue_stream.WaitFor([](const SseEvent& e) { return e.type == "operation_state" && e.data["to"] == "nonconforming"; }, 10));
+    s.Kill9();
+  }
+  ServerProcess again(dir, kFast, {}, /*fresh=*/false);
+  auto tracks = again.Get("/v1/tracks", blue).json()["tracks"];
+  ASSERT_EQ(tracks.size(), 1u);
+  EXPECT_EQ(tracks[0]["operation_id"], "b-op") << "the binding is kept with the track across a restart";
+  EXPECT_EQ(again.Get("/v1/operations/b-op", blue).json()["state"], "nonconforming");
+  // Back inside for long enough: the server still knows what to put back.
+  StreamReader blue_stream(again.port(), blue);
+  ASSERT_EQ(again.Post("/v1/tracks", blue, Json{{"tracks", {TrackJson("B1", 35, 38, 500, 0, 0)}}}).status, 200);
+  ASSERT_TRUE(blue_stream.WaitFor([](const SseEvent& e) { return e.type == "operation_state" && e.data["to"] == "accepted"; }, 15));
+  EXPECT_EQ(again.Get("/v1/operations/b-op", blue).json()["state"], "accepted");
+  EXPECT_EQ(again.Get("/v1/record/verify", again.admin()).json()["ok"], true);
+}
+
 }  // namespace
 }  // namespace deconflict::testing
