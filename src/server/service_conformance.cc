@@ -169,7 +169,7 @@ void Service::ConformanceChanges(double now_s, const std::vector<BoundTrack>& bo
     auto& w = plan_->watch[b.key];
     if (w.operation_id != b.operation_id) {
       resolve(w, "unbound: the track now flies another operation");
-      w = PlanState::Watch{b.operation_id, false, true, now_s, ""};
+      w = PlanState::Watch{b.operation_id, false, true, now_s, "", false};
     }
     if (!k.op) {
       resolve(w, "operation gone: deleted or ended");
@@ -212,6 +212,7 @@ void Service::ConformanceChanges(double now_s, const std::vector<BoundTrack>& bo
       alerts_[a->id] = a;
       open_by_pair_[{"conformance:" + b.operation_id, b.key}] = a->id;
       w.alert_id = a->id;
+      w.mark_pending = true;
       changes.push_back({std::make_shared<AlertState>(*a), "created", {}});
       continue;
     }
@@ -240,19 +241,28 @@ void Service::ConformanceChanges(double now_s, const std::vector<BoundTrack>& bo
 
 std::vector<Service::OperationStateWrite> Service::PrepareOperationStates(const std::vector<AlertChange>&,
                                                                            double now_s) {
-  // Operations with an open nonconforming alert after this cycle, and those with an aircraft seen conforming
-  // long enough (the evidence that lets a marked operation go back).
-  std::set<std::string> open, conforming;
-  for (const auto& [key, w] : plan_->watch) {
-    if (!w.alert_id.empty()) open.insert(w.operation_id);
-    else if (w.checked && w.conforming && now_s - w.since_s >= options_.conforming_after_s)
+  size_t nonconforming = 0;
+  for (const auto& [key, w] : plan_->watch) nonconforming += !w.alert_id.empty();
+  metrics_.Set("dc_tracks_nonconforming", static_cast<double>(nonconforming), "bound tracks with an open nonconforming alert");
+  // Operations with an open nonconforming alert after this cycle (to_mark: a new one, marked once per alert so
+  // that an owner who re-plans meanwhile is not overruled), and those with an aircraft seen conforming long
+  // enough (the evidence that lets a marked operation go back).
+  std::set<std::string> open, to_mark, conforming;
+  for (auto& [key, w] : plan_->watch) {
+    if (!w.alert_id.empty()) {
+      open.insert(w.operation_id);
+      if (w.mark_pending) to_mark.insert(w.operation_id);
+      w.mark_pending = false;
+    } else if (w.checked && w.conforming && now_s - w.since_s >= options_.conforming_after_s)
       conforming.insert(w.operation_id);
   }
   std::vector<OperationStateWrite> out;
   std::lock_guard lock(plan_->mu);
+  // false: the owner's change is in flight; try again next cycle.
   auto stage = [&](const std::string& id, plan::OperationState to, const std::string& reason) {
     auto op = plan_->registry.GetOperation(id);
-    if (!op || !plan_->op_version.count(id) || plan_->in_flight.count("op:" + id)) return;
+    if (!op || !plan_->op_version.count(id)) return true;
+    if (plan_->in_flight.count("op:" + id)) return false;
     OperationStateWrite w;
     w.before = *op;
     w.after = *op;
@@ -261,17 +271,20 @@ std::vector<Service::OperationStateWrite> Service::PrepareOperationStates(const 
     w.reason = reason;
     auto d = plan_->registry.PutOperation(w.after, op->version, now_s);
     if (!d.ok() || !d->accepted) {
-      spdlog::info("operation {} stays {}: {}", id, plan::OperationStateName(op->state),
+      spdlog::debug("operation {} stays {}: {}", id, plan::OperationStateName(op->state),
                    d.ok() ? d->reason : d.status().ToString());
-      return;
+      return true;
     }
     plan_->in_flight.insert("op:" + id);
     out.push_back(std::move(w));
+    return true;
   };
-  for (const auto& id : open) {
+  for (const auto& id : to_mark) {
     auto op = plan_->registry.GetOperation(id);
     if (!op || plan_->marked.count(id) || op->state == plan::OperationState::kNonconforming) continue;
-    stage(id, plan::OperationState::kNonconforming, "an aircraft of the operation is outside all its volumes");
+    if (!stage(id, plan::OperationState::kNonconforming, "an aircraft of the operation is outside all its volumes"))
+      for (auto& [key, w] : plan_->watch)
+        if (w.operation_id == id && !w.alert_id.empty()) w.mark_pending = true;
   }
   for (auto it = plan_->marked.begin(); it != plan_->marked.end();) {
     auto op = plan_->registry.GetOperation(it->first);
@@ -280,7 +293,7 @@ std::vector<Service::OperationStateWrite> Service::PrepareOperationStates(const 
       continue;
     }
     if (!open.count(it->first) && conforming.count(it->first))
-      stage(it->first, it->second, "its aircraft conform again");
+      (void)stage(it->first, it->second, "its aircraft conform again");
     ++it;
   }
   return out;

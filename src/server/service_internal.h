@@ -98,6 +98,7 @@ struct Service::PlanState {
     bool conforming = true;  // the last check
     double since_s = 0;      // since when the checks gave that answer without a break
     std::string alert_id;    // the open nonconforming alert ("" = none)
+    bool mark_pending = false;  // its operation is still to be marked nonconforming (once per alert)
   };
   std::map<std::string, Watch> watch;
   explicit PlanState(plan::RegistryOptions o) : registry(std::move(o)) {}

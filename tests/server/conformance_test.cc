@@ -145,6 +145,36 @@ TEST(Conformance, NonconformingAircraftAlertsItsOwnerTellsAffectedPartiesOnlyThe
   EXPECT_EQ(s.Get("/v1/record/verify", admin).json()["ok"], true);
 }
 
+TEST(Conformance, AnOwnerWhoReplansAroundItsAircraftIsNotOverruled) {
+  ServerProcess s(FreshDir("conformance-replan"), kFast);
+  const std::string blue = s.CreateParty("blue");
+  StreamReader blue_stream(s.port(), blue);
+  const double t0 = static_cast<double>(std::time(nullptr));
+  ASSERT_EQ(s.Post("/v1/operations", blue, Json{{"id", "b-op"}, {"volumes", {Circle(35, 38, 3000, t0)}}}).status, 201);
+  ASSERT_EQ(s.Post("/v1/tracks", blue, Json{{"tracks", {Bound(TrackJson("B1", 35, 38.044, 500, 20, 90), "b-op")}}}).status, 200);
+  auto created = blue_stream.WaitFor([](const SseEvent& e) { return IsNonconforming(e, "created"); }, 10);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->data["level"], "caution") << "it meets nobody's operation";
+  EXPECT_EQ(created->data["operation"]["told"], Json::array());
+  ASSERT_TRUE(blue_stream.WaitFor([](const SseEvent& e) { return e.type == "operation_state" && e.data["to"] == "nonconforming"; }, 5));
+  // The owner re-plans to cover where the aircraft is, activated (version 2 is the server's mark).
+  Json replan{{"version", 2}, {"state", "activated"}, {"volumes", {Circle(35, 38, 6000, t0)}}};
+  auto u = Http(s.port(), "PUT", "/v1/operations/b-op", blue, replan.dump());
+  ASSERT_EQ(u.status, 200) << u.body;
+  ASSERT_EQ(u.json()["version"], 3);
+  // Inside the new volume: the alert resolves, and the owner's state stands (no further server write).
+  auto resolved = blue_stream.WaitFor([](const SseEvent& e) { return IsNonconforming(e, "resolved"); }, 15);
+  ASSERT_TRUE(resolved);
+  EXPECT_EQ(resolved->data["operation"]["resolution"], "conforming");
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  auto op = s.Get("/v1/operations/b-op", blue).json();
+  EXPECT_EQ(op["state"], "activated");
+  EXPECT_EQ(op["version"], 3);
+  int marks = 0;
+  for (const auto& e : blue_stream.Events()) marks += e.type == "operation_state";
+  EXPECT_EQ(marks, 1) << "marked once, never overruled nor put back over the owner's change";
+}
+
 TEST(Conformance, BindingsAndTheNonconformingMarkSurviveKillDashNine) {
   const std::string dir = FreshDir("conformance-restart");
   std::string blue;
