@@ -21,6 +21,7 @@
 #include <chrono>
 #include <ctime>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <random>
 #include <vector>
@@ -44,6 +45,23 @@ Volume4D DssShape(double t0) {
   return v;
 }
 
+// A circle of radius r (metres) at (lat, lng), or a quadrilateral around it whose corners sit at
+// r times jitter() from the centre in latitude and longitude (drawn in order SW, SE, NE, NW).
+template <typename Jitter>
+Volume4D ShapeAt(double lat, double lng, double r, bool circle, Jitter jitter) {
+  const double dlat = r / 111195.0, dlng = dlat / std::cos(lat * M_PI / 180);
+  Volume4D v;
+  if (circle) {
+    v.outline_circle = Circle{{lat, lng}, r};
+  } else {
+    v.outline_polygon = {{lat - dlat * jitter(), lng - dlng * jitter()},
+                         {lat - dlat * jitter(), lng + dlng * jitter()},
+                         {lat + dlat * jitter(), lng + dlng * jitter()},
+                         {lat + dlat * jitter(), lng - dlng * jitter()}};
+  }
+  return v;
+}
+
 Volume4D CityShape(std::mt19937& rng) {
   std::uniform_real_distribution<double> pos(0, 0.09);  // ~10 km
   std::uniform_real_distribution<double> size(25, 200);  // half-size, metres
@@ -51,16 +69,8 @@ Volume4D CityShape(std::mt19937& rng) {
   std::uniform_int_distribution<int> band(0, 4), kind(0, 3);
   std::uniform_real_distribution<double> start(0, 86400), dur(600, 3600);
   const double lat = 45 + pos(rng), lng = 7 + pos(rng), r = size(rng);
-  const double dlat = r / 111195.0, dlng = dlat / std::cos(lat * M_PI / 180);
-  Volume4D v;
-  if (kind(rng) == 0) {
-    v.outline_circle = Circle{{lat, lng}, r};
-  } else {
-    v.outline_polygon = {{lat - dlat * jitter(rng), lng - dlng * jitter(rng)},
-                         {lat - dlat * jitter(rng), lng + dlng * jitter(rng)},
-                         {lat + dlat * jitter(rng), lng + dlng * jitter(rng)},
-                         {lat + dlat * jitter(rng), lng - dlng * jitter(rng)}};
-  }
+  const bool circle = kind(rng) == 0;
+  Volume4D v = ShapeAt(lat, lng, r, circle, [&] { return jitter(rng); });
   v.altitude_lower_m = 30.0 * band(rng);
   v.altitude_upper_m = v.altitude_lower_m + 30;
   v.time_start_s = kNow + start(rng);
@@ -188,9 +198,62 @@ void BM_PutRemoveCongestedCity(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
+// Tracks against zones, as the service does for every track on every detection cycle: predicted
+// entry (tactical projection, 300 s look-ahead) into binding zones. A theatre: 100 or 1,000 zones (circles
+// and quadrilaterals of 0.2-3 km, altitude from the ground to 300-6,000 m, all day) scattered over
+// 300 km x 300 km, and tracks anywhere in it at 50-250 m/s, level, 0-6,000 m.
+const std::string kTrackParty = "blue";
+
+void BM_PredictZoneEntriesTheatre(benchmark::State& state) {
+  constexpr double kSpanDeg = 2.7;  // ~300 km
+  static std::map<int, Registry*> registries;
+  const int n_zones = static_cast<int>(state.range(0));
+  Registry*& registry = registries[n_zones];
+  if (!registry) registry = [n_zones] {
+    auto* r = new Registry(Options());
+    std::mt19937 rng(99);
+    std::uniform_real_distribution<double> pos(0, kSpanDeg), size(200, 3000), top(300, 6000);
+    std::uniform_int_distribution<int> kind(0, 1);
+    for (int i = 0; i < n_zones; ++i) {
+      const double lat = 34 + pos(rng), lng = 36 + pos(rng), rad = size(rng);
+      const bool circle = kind(rng) == 0;
+      Volume4D v = ShapeAt(lat, lng, rad, circle, [] { return 1.0; });
+      v.altitude_lower_m = 0;
+      v.altitude_upper_m = top(rng);
+      v.time_start_s = kNow;
+      v.time_end_s = kNow + 86400;
+      const Zone z{fmt::format("zone{}", i), "un", ZoneKind::kProtectedSite, {v}, true, {}, std::nullopt, 0, 0};
+      r->PutZone(z, 0, kNow);
+    }
+    return r;
+  }();
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> pos(0, kSpanDeg), gs(50, 250), trk(0, 360), alt(0, 6000), t(0, 86400);
+  std::vector<TrackState> tracks(4096);
+  for (auto& tr : tracks) {
+    tr.id = fmt::format("t{}", &tr - tracks.data());
+    tr.party = kTrackParty;
+    tr.time_s = kNow + t(rng);
+    tr.lat_deg = 34 + pos(rng);
+    tr.lon_deg = 36 + pos(rng);
+    tr.alt_m = alt(rng);
+    tr.gs_mps = gs(rng);
+    tr.trk_deg = trk(rng);
+  }
+  size_t i = 0, entries = 0;
+  for (auto _ : state) {
+    auto e = registry->PredictZoneEntries(tracks[i++ % tracks.size()]);
+    entries += e.size();
+    benchmark::DoNotOptimize(e);
+  }
+  state.counters["entries_per_track"] = static_cast<double>(entries) / std::max<int64_t>(1, state.iterations());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+
 BENCHMARK(BM_CheckDssCongestedArea)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_CheckCongestedCity)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PutRemoveCongestedCity)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PredictZoneEntriesTheatre)->Arg(100)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace deconflict::plan

@@ -72,6 +72,16 @@ RelativeState Relative(const SurfaceState& a, const SurfaceState& b) {
 
 double HorizontalDistanceM(const SurfaceState& a, const SurfaceState& b) { return Relative(a, b).HorizontalDistanceM(); }
 
+GeoPosition Extrapolate(const SurfaceState& s, double dt_s) {
+  const Vec3 q = s.position_m + dt_s * s.velocity_mps;
+  GeoPosition out;
+  double h;
+  GeographicLib::Geocentric::WGS84().Reverse(q.x, q.y, q.z, out.lat_deg, out.lon_deg, h);
+  out.lon_deg = NormalizeLongitudeDeg(out.lon_deg);
+  out.alt_m = s.alt_m + s.vs_mps * dt_s;
+  return out;
+}
+
 double GeodesicDistanceM(double lat1_deg, double lon1_deg, double lat2_deg, double lon2_deg) {
   double s12 = 0;
   GeographicLib::Geodesic::WGS84().Inverse(lat1_deg, lon1_deg, lat2_deg, lon2_deg, s12);

@@ -60,6 +60,18 @@ RelativeState Relative(const SurfaceState& a, const SurfaceState& b);
 // Horizontal distance (m) of two aircraft in the pair frame; equals Relative(a, b).HorizontalDistanceM().
 double HorizontalDistanceM(const SurfaceState& a, const SurfaceState& b);
 
+// The tactical engine's projection of one aircraft, for code that needs where it will be rather than
+// pair geometry (predicted zone entry in src/plan). The model is the one Relative() gives each pair:
+// the horizontal position moves along the straight line tangent to the ellipsoid at the foot point,
+// position_m + velocity_mps * dt, and the altitude changes at the vertical rate, alt_m + vs_mps * dt.
+// The result is the geodetic point of that ECEF point (the ellipsoid point below it; the line rises
+// d^2 / 2R above the surface, 440 m at 75 km) and the projected altitude. REQUIRES: finite dt_s.
+struct GeoPosition {
+  double lat_deg = 0, lon_deg = 0;  // lat in [-90, 90], lon in [-180, 180)
+  double alt_m = 0;
+};
+GeoPosition Extrapolate(const SurfaceState& s, double dt_s);
+
 // WGS84 geodesic distance (m) between two points, GeographicLib::Geodesic::WGS84() (accurate to
 // round-off). The reference the frame is tested against. REQUIRES: latitudes in [-90, 90].
 double GeodesicDistanceM(double lat1_deg, double lon1_deg, double lat2_deg, double lon2_deg);

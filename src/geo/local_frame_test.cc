@@ -166,6 +166,53 @@ TEST(LocalFrameTest, FromLocalInvertsToLocal) {
   }
 }
 
+// The single-aircraft projection is the pair model: two aircraft projected dt ahead are as far apart
+// as the pair frame's linear relative motion |s + v dt| says (up to the drop from the tangent line to
+// the surface, which moves each point by at most D^3 / 3R^2 = 6 m at D = 90 km).
+TEST(ExtrapolateTest, AgreesWithThePairModelOfDetection) {
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> az(0, 360), gs(0, 300), vs(-20, 20), dt(0, 300), sep(0, 50000);
+  const GeographicLib::Geodesic& g = GeographicLib::Geodesic::WGS84();
+  for (const Region& r : kRegions) {
+    std::uniform_real_distribution<double> lat(r.lat_lo, r.lat_hi), lon(r.lon_lo, r.lon_hi);
+    double worst = 0;
+    for (int i = 0; i < 2000; ++i) {
+      const double lat1 = lat(rng), lon1 = lon(rng);
+      double lat2, lon2;
+      g.Direct(lat1, lon1, az(rng), sep(rng), lat2, lon2);
+      const SurfaceState a = ToSurfaceState(lat1, lon1, 3000, gs(rng), az(rng), vs(rng));
+      const SurfaceState b = ToSurfaceState(lat2, lon2, 4000, gs(rng), az(rng), vs(rng));
+      const double t = dt(rng);
+      const RelativeState rel = Relative(a, b);
+      const double model = Norm(rel.s_m + t * rel.v_mps);
+      const GeoPosition pa = Extrapolate(a, t), pb = Extrapolate(b, t);
+      const double projected = GeodesicDistanceM(pa.lat_deg, pa.lon_deg, pb.lat_deg, pb.lon_deg);
+      worst = std::max(worst, std::abs(projected - model) / std::max(model, 1000.0));
+      EXPECT_DOUBLE_EQ(pa.alt_m, a.alt_m + a.vs_mps * t);
+      EXPECT_GE(pa.lon_deg, -180);
+      EXPECT_LT(pa.lon_deg, 180);
+    }
+    EXPECT_LT(worst, 2e-3) << r.name;
+  }
+}
+
+TEST(ExtrapolateTest, MovesAlongTheTrackAtGroundSpeed) {
+  const GeographicLib::Geodesic& g = GeographicLib::Geodesic::WGS84();
+  for (double lat0 : {-60.0, 0.0, 47.0}) {
+    for (double trk : {0.0, 45.0, 90.0, 200.0, 315.0}) {
+      const SurfaceState s = ToSurfaceState(lat0, 179.9, 1000, 250, trk, 0);
+      const GeoPosition p0 = Extrapolate(s, 0);
+      EXPECT_NEAR(p0.lat_deg, lat0, 1e-9);
+      EXPECT_NEAR(p0.lon_deg, 179.9, 1e-9);
+      const GeoPosition p = Extrapolate(s, 120);  // 30 km ahead
+      double s12, azi1, azi2;
+      g.Inverse(lat0, 179.9, p.lat_deg, p.lon_deg, s12, azi1, azi2);
+      EXPECT_NEAR(s12, 30000, 1.0) << lat0 << " " << trk;  // the drop shortens it by ~0.2 m
+      EXPECT_NEAR(std::remainder(azi1 - trk, 360), 0, 1e-3) << lat0 << " " << trk;
+    }
+  }
+}
+
 TEST(LongitudeTest, NormalizesToHalfOpenRange) {
   EXPECT_EQ(NormalizeLongitudeDeg(180), -180);
   EXPECT_EQ(NormalizeLongitudeDeg(-180), -180);

@@ -14,6 +14,9 @@ namespace {
 constexpr int kLevels[] = {13, 10, 7, 4, 1};
 constexpr double kRungSeconds[] = {60.0, 600.0, 3600.0, 86400.0, 0.0};  // 0: a single "any time" bucket
 constexpr size_t kMaxKeysPerQueryRung = 8192;                // beyond this, scan instead
+// Measured with bench/plan_bench (BM_PredictZoneEntriesTheatre): a covering cell (S2RegionCoverer
+// flood fill + hash lookups) costs about as much as the cheap filters on 30-40 slots.
+constexpr double kSlotsPerCoveringCell = 32;
 
 uint64_t Mix(uint64_t x) {  // splitmix64 finaliser (Steele, Lea, Flood 2014)
   x ^= x >> 30;
@@ -159,7 +162,15 @@ void VolumeIndex::Find(const Query& q, std::vector<uint64_t>* out) const {
     if (!CapsWithin(s.center, s.radius, qc, qr, pad_rad)) return;
     found.push_back(slot_id);
   };
-  bool scanned = false;
+  // A covering costs about as much per cell as filtering kSlotsPerCoveringCell slots: when the index
+  // holds fewer volumes than the query's coverings would cost, scanning them all is cheaper.
+  double covering_cost = 0;
+  for (int li = 0; li < kNumLevels; ++li) {
+    bool any = false;
+    for (int r = 0; r < kNumRungs; ++r) any = any || count_[li][r] > 0;
+    if (any) covering_cost += kSlotsPerCoveringCell * std::max(1.0, EstimatedCells(padded, kLevels[li]));
+  }
+  bool scanned = covering_cost > static_cast<double>(slot_of_.size());
   std::vector<S2CellId> cells;
   for (int li = 0; li < kNumLevels && !scanned; ++li) {
     bool any = false;

@@ -375,12 +375,16 @@ Result<Conformance> Registry::CheckConformance(const TrackState& track, const st
 std::vector<ZoneEntry> Registry::PredictZoneEntries(const TrackState& track) const {
   std::vector<ZoneEntry> out;
   const double max_lookahead = agreements_.MaxLookaheadFor(track.party);
-  const double reach_m = std::max(0.0, track.gs_mps) * max_lookahead;
+  // Candidates within reach (the index scans instead of covering the cap when that is cheaper, as it
+  // is for the usual few hundred zones); TimeToEntry then skips the path pieces whose caps miss the
+  // zone's bound.
+  const ProjectedPath path(track, max_lookahead);
+  const double reach_m = std::max(0.0, track.gs_mps) * path.horizon_s();
   VolumeIndex::Query q;
-  q.cap = S2Cap(ProjectPosition(track, 0), ConservativeAngle(reach_m));
+  q.cap = S2Cap(path.a(0), ConservativeAngle(reach_m));
   q.t0_s = track.time_s;
-  q.t1_s = track.time_s + max_lookahead;
-  const double climb = std::abs(track.vs_mps) * max_lookahead;
+  q.t1_s = track.time_s + path.horizon_s();
+  const double climb = std::abs(track.vs_mps) * path.horizon_s();
   q.alt_lo_m = track.alt_m - climb;
   q.alt_hi_m = track.alt_m + climb;
   std::vector<uint64_t> candidates;
@@ -391,7 +395,7 @@ std::vector<ZoneEntry> Registry::PredictZoneEntries(const TrackState& track) con
     const Impl::StoredZone& z = *it->second;
     if (!z.zone.Binds(track.party)) continue;
     const double lookahead = agreements_.TermsBetween(track.party, z.zone.owner).track_lookahead_s;
-    auto t = TimeToEntry(track, z.vols[VolumeOf(h)], lookahead);
+    auto t = TimeToEntry(path, z.vols[VolumeOf(h)], lookahead);
     if (!t) continue;
     out.push_back({z.zone.id, z.zone.owner, z.zone.kind, VolumeOf(h), *t});
   }

@@ -2,14 +2,21 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
+#include <s2/s2latlng.h>
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <random>
+
+#include "geo/local_frame.h"
 #include "plan/registry.h"
 
 namespace deconflict::plan {
 namespace {
 
 constexpr double kNow = 1767225600;
+constexpr double kWgs84EquatorialRadiusM = 6378137.0;  // WGS84 a
 constexpr double kMetresPerDegree = kMeanEarthRadiusM * M_PI / 180;  // on the mean sphere
 
 CompiledVolume Square(double lat, double lng, double half_deg, double lo, double hi) {
@@ -72,7 +79,8 @@ TEST(ZoneEntry, TimeToEntryAlongTheTrack) {
   t.trk_deg = 90;
   auto tte = TimeToEntry(t, zone, 300);
   ASSERT_TRUE(tte.has_value());
-  EXPECT_NEAR(*tte, 0.009 * kMetresPerDegree / 50, 0.05);
+  // The tactical projection moves on the WGS84 ellipsoid: 0.009 deg of equator is 1001.9 m.
+  EXPECT_NEAR(*tte, geo::GeodesicDistanceM(0, 0, 0, 0.009) / 50, 0.01);
   // Flying north it never enters; with too short a look-ahead it is not reported.
   t.trk_deg = 0;
   EXPECT_FALSE(TimeToEntry(t, zone, 300).has_value());
@@ -109,8 +117,81 @@ TEST(ZoneEntry, CircleZoneAcrossTheAntimeridian) {
   t.trk_deg = 90;
   auto tte = TimeToEntry(t, *zone, 120);
   ASSERT_TRUE(tte.has_value());
-  // Entry ~ (3336 - 1000 * 1.0056) / 100 s (the conservative radius is up to 0.7% larger).
-  EXPECT_NEAR(*tte, (0.03 * kMetresPerDegree - 1000 * kMeanEarthRadiusM / kConservativeRadiusM) / 100, 0.05);
+  // Entry ~ (3340 - 1000 * 1.0068) / 100 s: the circle is an s2 cap of 1000 m / kConservativeRadiusM
+  // radians (up to 0.7% larger than asked), crossed along the WGS84 equator (a = 6378137 m).
+  const double cap_m = kWgs84EquatorialRadiusM * 1000 / kConservativeRadiusM;
+  EXPECT_NEAR(*tte, (geo::GeodesicDistanceM(0, 179.97, 0, 180) - cap_m) / 100, 0.01);
+}
+
+// Independent check: step the tactical engine's projection (geo::Extrapolate) every 20 ms and take
+// the first instant inside the outline, band and window. TimeToEntry must agree to a step, for random
+// tracks and zones anywhere: equator, antimeridian, both poles (polygons and circles).
+TEST(ZoneEntry, AgreesWithSteppingTheTacticalProjection) {
+  struct Region {
+    double lat_lo, lat_hi, lon_lo, lon_hi;
+  };
+  const Region regions[] = {{-1, 1, -180, 180}, {-60, 60, 179, 181}, {87, 89.5, -180, 180}, {-89.5, -87, -180, 180},
+                            {-80, 80, -180, 180}};
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  constexpr double kStep = 0.02, kLookahead = 120;
+  int entered = 0, checked = 0;
+  for (const Region& rg : regions) {
+    for (int i = 0; i < 60; ++i) {
+      const double lat = rg.lat_lo + (rg.lat_hi - rg.lat_lo) * u(rng);
+      const double lon = rg.lon_lo + (rg.lon_hi - rg.lon_lo) * u(rng);
+      TrackState t = At(lat, lon, 400 + 400 * u(rng));
+      t.gs_mps = 50 + 200 * u(rng);
+      t.trk_deg = 360 * u(rng);
+      t.vs_mps = -5 + 10 * u(rng);
+      // A zone somewhere ahead and to the side: up to ~22 km away.
+      const geo::GeoPosition c = geo::Extrapolate(
+          geo::ToSurfaceState(lat, lon, 0, 100 + 150 * u(rng), t.trk_deg - 10 + 20 * u(rng), 0), 30 + 60 * u(rng));
+      Volume4D v;
+      if (i % 2 == 0) {
+        v.outline_circle = Circle{{c.lat_deg, c.lon_deg}, 1000 + 4000 * u(rng)};
+      } else {
+        const double r = 0.005 + 0.03 * u(rng), w = r / std::max(0.05, std::cos(c.lat_deg * M_PI / 180));
+        auto at = [&](double dlat, double dlon) {
+          return LatLng{std::clamp(c.lat_deg + dlat, -89.999, 89.999), geo::NormalizeLongitudeDeg(c.lon_deg + dlon)};
+        };
+        v.outline_polygon = {at(-r, -w), at(-r, w), at(r, 0.3 * w), at(0.5 * r, -w)};
+      }
+      v.altitude_lower_m = 0;
+      v.altitude_upper_m = 600 + 600 * u(rng);
+      v.time_start_s = kNow;
+      v.time_end_s = kNow + 3600;
+      auto zone = CompileVolume(v, PlanLimits{}, "v");
+      ASSERT_TRUE(zone.ok()) << zone.status().ToString();
+      std::optional<double> stepped;
+      const geo::SurfaceState s = geo::ToSurfaceState(t.lat_deg, t.lon_deg, t.alt_m, t.gs_mps, t.trk_deg, t.vs_mps);
+      for (double dt = 0; dt <= kLookahead; dt += kStep) {
+        const geo::GeoPosition p = geo::Extrapolate(s, dt);
+        if (p.alt_m < v.altitude_lower_m || p.alt_m > v.altitude_upper_m) continue;
+        if (zone->footprint.Contains(S2LatLng::FromDegrees(p.lat_deg, p.lon_deg).ToPoint())) {
+          stepped = dt;
+          break;
+        }
+      }
+      const auto tte = TimeToEntry(t, *zone, kLookahead);
+      ++checked;
+      if (!stepped) {
+        // Only a graze shorter than one step may be found by the exact method alone.
+        if (tte) {
+          EXPECT_GT(*tte, 0) << "region " << (&rg - regions) << " case " << i;
+        }
+        continue;
+      }
+      ++entered;
+      ASSERT_TRUE(tte.has_value()) << "region " << (&rg - regions) << " case " << i << " stepped " << *stepped;
+      EXPECT_LE(*tte, *stepped + 1e-6) << "region " << (&rg - regions) << " case " << i;
+      EXPECT_GT(*tte, *stepped - kStep - 1e-6) << "region " << (&rg - regions) << " case " << i;
+    }
+  }
+  // The generator must exercise both outcomes, or the test proves little.
+  EXPECT_GT(entered, checked / 5) << entered << " of " << checked;
+  RecordProperty("entered", entered);
+  EXPECT_LT(entered, checked);
 }
 
 TEST(ZoneEntry, RegistryPredictsOnlyBindingZones) {
@@ -130,7 +211,7 @@ TEST(ZoneEntry, RegistryPredictsOnlyBindingZones) {
   auto entries = r.PredictZoneEntries(t);
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].zone_id, "site");
-  EXPECT_NEAR(entries[0].time_to_entry_s, 0.009 * kMetresPerDegree / 50, 0.05);
+  EXPECT_NEAR(entries[0].time_to_entry_s, geo::GeodesicDistanceM(0, 0, 0, 0.009) / 50, 0.01);
   t.party = "red";  // not bound
   EXPECT_TRUE(r.PredictZoneEntries(t).empty());
   // Conformance through the registry: unknown operation.
