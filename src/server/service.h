@@ -45,15 +45,15 @@ struct ServiceOptions {
   size_t max_tracks_per_batch = 10000;  // POST /v1/tracks
   double distress_radius_m = 9260;      // exclusion zone around an aircraft in distress (5 NM)
   channel::Policy default_policy;       // notices between parties without an agreement in force
-  detect::DetectorOptions detector;
-  detect::AlertingOptions alerting;
-  std::string admin_token_hash;         // record::TokenHashHex of the administrator token; required
-  int write_threads = 32;               // threads that wait for durable commits (bounded)
   // Conformance of tracks bound to operations (docs/service.md, "Conformance"), checked every cycle.
   plan::ConformanceOptions conformance;  // tolerances beyond the volumes: 15 m, 10 m, 5 s (plan/limits.h)
   double nonconforming_after_s = 2;      // nonconforming this long without a break before the alert; >= 0
   double conforming_after_s = 5;         // conforming again this long without a break before it resolves; >= 0
   double off_nominal_horizon_s = 120;    // the off-nominal volume shown to affected parties: reach in this time
+  detect::DetectorOptions detector;
+  detect::AlertingOptions alerting;
+  std::string admin_token_hash;         // record::TokenHashHex of the administrator token; required
+  int write_threads = 32;               // threads that wait for durable commits (bounded)
 };
 
 class Service {

@@ -54,37 +54,6 @@ Result<TrackState> ParseTrack(const Json& j, const std::string& path, const std:
 
 }  // namespace
 
-Response Ok(Json body, int status) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-Result<Json> ObjectBody(const Request& req, bool allow_empty) {
-  if (allow_empty && req.body.find_first_not_of(" \r\n\t") == std::string::npos) return Json::object();
-  auto j = ParseJsonBody(req.body);
-  if (!j.ok()) return j.status();
-  if (!j->is_object()) return Status::Invalid("body: expected a JSON object");
-  return j;
-}
-
-Result<VersionedBody> ReadVersionedBody(const Request& req, bool create, const std::string& id_param) {
-  auto body = ObjectBody(req);
-  if (!body.ok()) return body.status();
-  VersionedBody out{std::move(*body), 0};
-  if (create) return out;
-  Json& b = out.body;
-  if (!b.contains("version") || !b["version"].is_number_integer())
-    return Status::Invalid("version: required integer (the version token you replace)");
-  out.expected_version = b["version"].get<int64_t>();
-  b.erase("version");
-  const std::string& id = req.params.at(id_param);
-  if (b.contains("id") && b["id"] != id) return Status::Invalid("id: does not match the path");
-  b["id"] = id;
-  return out;
-}
-
 void Service::RegisterRoutes(Router& router) { Routes(router); }
 
 void Service::Routes(Router& r) {
@@ -497,6 +466,39 @@ Response Service::HandleRecordHead(const Request&) {
   });
   if (!s.ok()) return ErrorResponse(s);
   return Ok(out);
+}
+
+// ---------------------------------------------------------------- shared by the handlers (service_internal.h)
+
+Response Ok(Json body, int status) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Result<Json> ObjectBody(const Request& req, bool allow_empty) {
+  if (allow_empty && req.body.find_first_not_of(" \r\n\t") == std::string::npos) return Json::object();
+  auto j = ParseJsonBody(req.body);
+  if (!j.ok()) return j.status();
+  if (!j->is_object()) return Status::Invalid("body: expected a JSON object");
+  return j;
+}
+
+Result<VersionedBody> ReadVersionedBody(const Request& req, bool create, const std::string& id_param) {
+  auto body = ObjectBody(req);
+  if (!body.ok()) return body.status();
+  VersionedBody out{std::move(*body), 0};
+  if (create) return out;
+  Json& b = out.body;
+  if (!b.contains("version") || !b["version"].is_number_integer())
+    return Status::Invalid("version: required integer (the version token you replace)");
+  out.expected_version = b["version"].get<int64_t>();
+  b.erase("version");
+  const std::string& id = req.params.at(id_param);
+  if (b.contains("id") && b["id"] != id) return Status::Invalid("id: does not match the path");
+  b["id"] = id;
+  return out;
 }
 
 }  // namespace deconflict::server
