@@ -22,7 +22,7 @@ bool ValidId(const std::string& s) {
   return true;
 }
 
-// One track of a batch. *operation_id: the binding it asks for (unset: keep; "": unbind; JSON null unbinds).
+// One track of a batch. *operation_id: the binding it asks for (left unset: keep the track's; "": unbind, from JSON null).
 Result<TrackState> ParseTrack(const Json& j, const std::string& path, const std::string& party, double now_s,
                               std::optional<std::string>* operation_id) {
   FieldReader r(j, path);

@@ -227,8 +227,8 @@ void Service::DetectAndAlert(double now_s) {
     if (a.kind == "nonconforming") {
       const std::string op = a.detail.value("operation_id", "");
       if (p != a.party_a) return "operation " + op + " of " + a.party_a + " is nonconforming near your operations or zones";
-      return "aircraft " + a.a.id + " is outside every volume of its operation " + op + ": " +
-             a.detail["conformance"].value("reason", "");
+      const std::string why = a.detail.contains("conformance") ? a.detail["conformance"].value("reason", "") : "";
+      return "aircraft " + a.a.id + " is outside every volume of its operation " + op + ": " + why;
     }
     return "aircraft " + a.a.id +
            (a.kind == "distress_zone" ? " inside distress exclusion zone " : " predicted to enter zone ") +
@@ -310,7 +310,8 @@ void Service::RestoreFromEntry(const record::Entry& e, const Json& p) {
     else plan_->marked.erase(id);
   } else if (e.kind == record::kind::kInput && p.contains("input") && p["input"].is_string() &&
              p["input"].get<std::string>().rfind("operation_", 0) == 0) {
-    const std::string id = p.contains("operation") ? p["operation"].value("id", "") : p.value("id", "");
+    const std::string id = p.contains("operation") && p["operation"].is_object() ? p["operation"].value("id", "")
+                                                                                   : p.value("id", "");
     std::lock_guard lock(plan_->mu);
     plan_->marked.erase(id);  // the owner wrote it since: its state stands
   }
