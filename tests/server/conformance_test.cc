@@ -145,6 +145,41 @@ TEST(Conformance, NonconformingAircraftAlertsItsOwnerTellsAffectedPartiesOnlyThe
   EXPECT_EQ(s.Get("/v1/record/verify", admin).json()["ok"], true);
 }
 
+TEST(Conformance, ZoneOwnersAreToldAndPartiesTheAircraftComesNearLaterAreToldToo) {
+  ServerProcess s(FreshDir("conformance-later"), kFast);
+  const std::string blue = s.CreateParty("blue"), red = s.CreateParty("red"), green = s.CreateParty("green");
+  StreamReader blue_stream(s.port(), blue), red_stream(s.port(), red), green_stream(s.port(), green);
+  const double t0 = static_cast<double>(std::time(nullptr));
+  ASSERT_EQ(s.Post("/v1/operations", blue, Json{{"id", "b-op"}, {"volumes", {Circle(35, 38, 3000, t0)}}}).status, 201);
+  // Green's protected site 5.6 km north (binds blue), red's operation 5.5 km east; neither meets blue's plan.
+  ASSERT_EQ(s.Post("/v1/zones", green, Json{{"id", "g-site"}, {"kind", "protected-site"}, {"binds", {"blue"}},
+                                            {"volumes", {Circle(35.05, 38, 2000, t0)}}}).status, 201);
+  ASSERT_EQ(s.Post("/v1/operations", red, Json{{"id", "r-op"}, {"volumes", {Circle(35, 38.06, 2000, t0)}}}).status, 201);
+  // Out to the north, into green's site: green is told.
+  ASSERT_EQ(s.Post("/v1/tracks", blue, Json{{"tracks", {Bound(TrackJson("B1", 35.037, 38, 500, 0, 0), "b-op")}}}).status, 200);
+  auto g = green_stream.WaitFor([](const SseEvent& e) { return IsNonconforming(e, "created"); }, 10);
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->data["meets"][0]["kind"], "zone");
+  EXPECT_EQ(g->data["meets"][0]["id"], "g-site");
+  EXPECT_TRUE(g->data.contains("notice_id"));
+  // Still out, now east, into red's operation: red is told then (its own notice), green stays told.
+  ASSERT_EQ(s.Post("/v1/tracks", blue, Json{{"tracks", {TrackJson("B1", 35, 38.044, 500, 0, 0)}}}).status, 200);
+  auto r = red_stream.WaitFor([](const SseEvent& e) { return e.type == "alert" && e.data.value("kind", "") == "nonconforming"; }, 10);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->data["change"], "updated");
+  EXPECT_EQ(r->data["alert_id"], g->data["alert_id"]);
+  EXPECT_EQ(r->data["meets"][0]["id"], "r-op");
+  EXPECT_TRUE(r->data.contains("notice_id")) << "a party told later gets its notice";
+  EXPECT_EQ(r->data.dump().find("g-site"), std::string::npos) << "red is not shown green's zone";
+  auto b = blue_stream.WaitFor([](const SseEvent& e) { return IsNonconforming(e, "updated"); }, 5);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->data["operation"]["told"], Json::array({"green", "red"}));
+  // Back inside: resolved for all three.
+  ASSERT_EQ(s.Post("/v1/tracks", blue, Json{{"tracks", {TrackJson("B1", 35, 38, 500, 0, 0)}}}).status, 200);
+  for (auto* stream : {&blue_stream, &red_stream, &green_stream})
+    EXPECT_TRUE(stream->WaitFor([](const SseEvent& e) { return IsNonconforming(e, "resolved"); }, 15));
+}
+
 TEST(Conformance, AnOwnerWhoReplansAroundItsAircraftIsNotOverruled) {
   ServerProcess s(FreshDir("conformance-replan"), kFast);
   const std::string blue = s.CreateParty("blue");
