@@ -322,9 +322,9 @@ Status Service::StageOperationStates(Outbox& out, std::vector<OperationStateWrit
   return Status::Ok();
 }
 
+// REQUIRES: plan_->mu held when writes is not empty (DetectAndAlert holds it across the commit).
 void Service::FinishOperationStates(const std::vector<OperationStateWrite>& writes, bool committed, double now_s) {
   if (writes.empty()) return;
-  std::lock_guard lock(plan_->mu);
   for (const auto& w : writes) {
     const std::string& id = w.after.id;
     plan_->in_flight.erase("op:" + id);

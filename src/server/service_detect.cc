@@ -248,6 +248,10 @@ void Service::DetectAndAlert(double now_s) {
       posted.push_back(n);
     }
   }
+  // Operation state changes: the engine lock is held from before the commit (which publishes the events) until
+  // the new version tokens are in place, so that a reader told of the change never sees the old token.
+  std::unique_lock<std::mutex> plan_lock;
+  if (!op_writes.empty()) plan_lock = std::unique_lock<std::mutex>(plan_->mu);
   Status s = Commit([&](Outbox& out) -> Status {
     for (const auto& c : changes) {
       for (const std::string& p : c.alert->Parties()) {
@@ -268,6 +272,7 @@ void Service::DetectAndAlert(double now_s) {
     return StageOperationStates(out, op_writes);
   });
   FinishOperationStates(op_writes, s.ok(), now_s);
+  if (plan_lock.owns_lock()) plan_lock.unlock();
   if (!s.ok()) {
     spdlog::error("alerts of this cycle not stored: {}", s.ToString());
     return;
