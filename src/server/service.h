@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -24,6 +25,7 @@
 #include "core/track.h"
 #include "detect/alerting.h"
 #include "detect/detector.h"
+#include "plan/limits.h"
 #include "server/api.h"
 #include "server/event_hub.h"
 #include "server/metrics.h"
@@ -43,6 +45,11 @@ struct ServiceOptions {
   size_t max_tracks_per_batch = 10000;  // POST /v1/tracks
   double distress_radius_m = 9260;      // exclusion zone around an aircraft in distress (5 NM)
   channel::Policy default_policy;       // notices between parties without an agreement in force
+  // Conformance of tracks bound to operations (docs/service.md, "Conformance"), checked every cycle.
+  plan::ConformanceOptions conformance;  // tolerances beyond the volumes: 15 m, 10 m, 5 s (plan/limits.h)
+  double nonconforming_after_s = 2;      // nonconforming this long without a break before the alert; >= 0
+  double conforming_after_s = 5;         // conforming again this long without a break before it resolves; >= 0
+  double off_nominal_horizon_s = 120;    // the off-nominal volume shown to affected parties: reach in this time
   detect::DetectorOptions detector;
   detect::AlertingOptions alerting;
   std::string admin_token_hash;         // record::TokenHashHex of the administrator token; required
@@ -74,6 +81,11 @@ class Service {
   Result<std::string> IssueToken(const std::string& party, const std::string& label);
   // Ingests a batch of a party's tracks (durable before return). REQUIRES: every track.party == party.
   Status IngestTracks(const std::string& party, std::vector<TrackState> tracks, const std::string& source);
+  // The same, binding tracks to operations: operation_ids[i], when set, binds tracks[i] to that operation of the
+  // party ("" unbinds it); unset (or a shorter vector) keeps the track's binding. Errors: kInvalidArgument naming
+  // tracks[i].operation_id when the operation is not the party's; then nothing of the batch is stored.
+  Status IngestTracks(const std::string& party, std::vector<TrackState> tracks, const std::string& source,
+                      const std::vector<std::optional<std::string>>& operation_ids);
   // Declares distress for one of the party's aircraft; returns the notice id.
   Result<std::string> DeclareDistress(const std::string& party, const std::string& aircraft_id,
                                       const std::string& text);
@@ -104,6 +116,8 @@ class Service {
   struct DistressState;
   class Sequencer;
   struct PlanState;
+  struct AlertChange;
+  struct BoundTrack;
   struct ZoneHitView {
     std::string track_key, track_party, zone_id, zone_owner, zone_kind;
     double time_to_entry_s = 0;
@@ -115,6 +129,13 @@ class Service {
   channel::Policy PolicyFromAgreement(const std::string& a, const std::string& b) const;
   std::map<detect::PartyPair, detect::SeparationMinima> AgreedMinima() const;
   std::vector<ZoneHitView> PlanZoneEntries(const std::vector<TrackState>& tracks) const;
+  // Conformance of bound tracks (service_conformance.cc): appends this cycle's alert changes, and stages and
+  // applies the operations' state changes (nonconforming and back) that go with them.
+  void ConformanceChanges(double now_s, const std::vector<BoundTrack>& bound, std::vector<AlertChange>& changes);
+  struct OperationStateWrite;
+  std::vector<OperationStateWrite> PrepareOperationStates(const std::vector<AlertChange>& changes, double now_s);
+  Status StageOperationStates(Outbox& out, std::vector<OperationStateWrite>& writes);
+  void FinishOperationStates(const std::vector<OperationStateWrite>& writes, bool committed, double now_s);
   Json ConflictJson(const plan::Conflict& c) const;
   Json AgreementJson(const plan::Agreement& a, const std::string& party) const;
   Response PutOperation(const Request& req, bool create);
@@ -190,6 +211,7 @@ class Service {
   struct TrackEntry {
     TrackState state;
     double received_s = 0;
+    std::string operation_id = {};  // the operation this aircraft flies ("" = none); set through the track ingest
   };
   mutable std::mutex tracks_mu_;
   std::map<std::string, std::map<std::string, TrackEntry>> tracks_;

@@ -12,13 +12,6 @@
 namespace deconflict::server {
 namespace {
 
-Response Ok(Json body, int status = 200) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 // Ids in paths and bodies: 1..128 of [A-Za-z0-9_.:@-] (the store's rule), so that an error names the field
 // before the store sees it.
 bool ValidId(const std::string& s) {
@@ -29,15 +22,9 @@ bool ValidId(const std::string& s) {
   return true;
 }
 
-Result<Json> ObjectBody(const Request& req, bool allow_empty = false) {
-  if (allow_empty && req.body.find_first_not_of(" \r\n\t") == std::string::npos) return Json::object();
-  auto j = ParseJsonBody(req.body);
-  if (!j.ok()) return j.status();
-  if (!j->is_object()) return Status::Invalid("body: expected a JSON object");
-  return j;
-}
-
-Result<TrackState> ParseTrack(const Json& j, const std::string& path, const std::string& party, double now_s) {
+// One track of a batch. *operation_id: the binding it asks for (left unset: keep the track's; "": unbind, from JSON null).
+Result<TrackState> ParseTrack(const Json& j, const std::string& path, const std::string& party, double now_s,
+                              std::optional<std::string>* operation_id) {
   FieldReader r(j, path);
   TrackState t;
   t.id = r.Str("id", true, 64);
@@ -53,6 +40,12 @@ Result<TrackState> ParseTrack(const Json& j, const std::string& path, const std:
   t.trk_deg = r.Num("trk_deg", 0, 360);
   t.vs_mps = r.Num("vs_mps", -300, 300, false, 0);
   t.on_ground = r.OptBool("on_ground").value_or(false);
+  if (auto it = j.find("operation_id"); it != j.end() && it->is_null()) *operation_id = "";  // null unbinds
+  if (const Json* op = r.Raw("operation_id")) {
+    if (!op->is_string() || !ValidId(op->get<std::string>()))
+      r.Fail(r.FieldPath("operation_id"), "expected an operation id (1..128 characters of [A-Za-z0-9_.:@-]) or null");
+    else *operation_id = op->get<std::string>();
+  }
   if (Status s = r.Finish(); !s.ok()) return s;
   if (t.time_s > now_s + 60) return Status::Invalid(path + ".time_s: more than 60 s in the future");
   t.party = party;
@@ -179,17 +172,18 @@ Response Service::HandlePostTracks(const Request& req) {
   if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
   std::vector<TrackState> tracks;
   tracks.reserve(arr->size());
+  std::vector<std::optional<std::string>> bindings(arr->size());
   const double now = Now();
   std::set<std::string> ids;
   for (size_t i = 0; i < arr->size(); ++i) {
-    auto t = ParseTrack((*arr)[i], "tracks[" + std::to_string(i) + "]", req.who.party, now);
+    auto t = ParseTrack((*arr)[i], "tracks[" + std::to_string(i) + "]", req.who.party, now, &bindings[i]);
     if (!t.ok()) return ErrorResponse(t.status());
     if (!ids.insert(t->id).second)
       return ErrorResponse(Status::Invalid("tracks[" + std::to_string(i) + "].id: \"" + t->id + "\" repeats in the batch"));
     tracks.push_back(std::move(*t));
   }
   const size_t n = tracks.size();
-  if (Status s = IngestTracks(req.who.party, std::move(tracks), source); !s.ok()) return ErrorResponse(s);
+  if (Status s = IngestTracks(req.who.party, std::move(tracks), source, bindings); !s.ok()) return ErrorResponse(s);
   return Ok(Json{{"accepted", n}});
 }
 
@@ -202,6 +196,7 @@ Response Service::HandleGetTracks(const Request& req) {
       for (const auto& [id, e] : it->second) {
         Json j = TrackToJson(e.state);
         j["stale"] = e.received_s == 0 || now - e.received_s > options_.track_stale_s;
+        if (!e.operation_id.empty()) j["operation_id"] = e.operation_id;
         own.push_back(j);
       }
   }
@@ -237,7 +232,7 @@ Response Service::HandleListAlerts(const Request& req) {
     if (auto v = views.find(req.who.party); v != views.end() && !alerts_.count(id)) out.push_back(v->second);
   }
   for (const auto& [id, a] : alerts_) {
-    if (a->party_a != req.who.party && a->party_b != req.who.party) continue;
+    if (!a->Concerns(req.who.party)) continue;
     if (open_only && !a->open) continue;
     out.push_back(AlertView(*a, req.who.party));
   }
@@ -247,8 +242,7 @@ Response Service::HandleListAlerts(const Request& req) {
 Response Service::HandleGetAlert(const Request& req) {
   const std::string& id = req.params.at("alert_id");
   std::lock_guard lock(alerts_mu_);
-  if (auto it = alerts_.find(id);
-      it != alerts_.end() && (it->second->party_a == req.who.party || it->second->party_b == req.who.party))
+  if (auto it = alerts_.find(id); it != alerts_.end() && it->second->Concerns(req.who.party))
     return Ok(AlertView(*it->second, req.who.party));
   if (auto it = past_alerts_.find(id); it != past_alerts_.end())
     if (auto v = it->second.find(req.who.party); v != it->second.end()) return Ok(v->second);
@@ -472,6 +466,39 @@ Response Service::HandleRecordHead(const Request&) {
   });
   if (!s.ok()) return ErrorResponse(s);
   return Ok(out);
+}
+
+// ---------------------------------------------------------------- shared by the handlers (service_internal.h)
+
+Response Ok(Json body, int status) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Result<Json> ObjectBody(const Request& req, bool allow_empty) {
+  if (allow_empty && req.body.find_first_not_of(" \r\n\t") == std::string::npos) return Json::object();
+  auto j = ParseJsonBody(req.body);
+  if (!j.ok()) return j.status();
+  if (!j->is_object()) return Status::Invalid("body: expected a JSON object");
+  return j;
+}
+
+Result<VersionedBody> ReadVersionedBody(const Request& req, bool create, const std::string& id_param) {
+  auto body = ObjectBody(req);
+  if (!body.ok()) return body.status();
+  VersionedBody out{std::move(*body), 0};
+  if (create) return out;
+  Json& b = out.body;
+  if (!b.contains("version") || !b["version"].is_number_integer())
+    return Status::Invalid("version: required integer (the version token you replace)");
+  out.expected_version = b["version"].get<int64_t>();
+  b.erase("version");
+  const std::string& id = req.params.at(id_param);
+  if (b.contains("id") && b["id"] != id) return Status::Invalid("id: does not match the path");
+  b["id"] = id;
+  return out;
 }
 
 }  // namespace deconflict::server

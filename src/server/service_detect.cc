@@ -34,6 +34,20 @@ double SphereDistanceM(double lat1, double lon1, double lat2, double lon2) {
 }  // namespace
 
 Json Service::AlertView(const AlertState& a, const std::string& party) const {
+  auto with_notice = [&](Json j) {
+    auto n = a.notice_of.find(party);
+    if (n != a.notice_of.end()) j["notice_id"] = n->second;
+    return j;
+  };
+  if (auto o = a.observers.find(party); o != a.observers.end() && party != a.party_a) {
+    // Need-to-know of a party told of another's nonconforming aircraft: the operation, the off-nominal volume
+    // and the overlap with its own objects (ObserverViews); not the aircraft, its state or the operation's plan.
+    Json j = o->second;
+    j.update(Json{{"alert_id", a.id}, {"kind", a.kind}, {"state", a.open ? "open" : "resolved"}, {"level", a.level},
+                  {"began_at_s", a.began_s}, {"updated_at_s", a.updated_s}});
+    if (a.detail.contains("resolution")) j["resolution"] = a.detail["resolution"];
+    return with_notice(j);
+  }
   const bool mine_is_a = party == a.party_a;
   const TrackState& own = mine_is_a ? a.a : a.b;
   const TrackState& other = mine_is_a ? a.b : a.a;
@@ -58,22 +72,30 @@ Json Service::AlertView(const AlertState& a, const std::string& party) const {
                          {"gs_mps", other.gs_mps},
                          {"trk_deg", other.trk_deg},
                          {"vs_mps", other.vs_mps}};
+  } else if (a.kind == "nonconforming") {
+    j["operation"] = a.detail;  // the owner's own operation and aircraft: all of it
   } else {
     j["zone"] = a.zone;
   }
-  auto n = a.notice_of.find(party);
-  if (n != a.notice_of.end()) j["notice_id"] = n->second;
-  return j;
+  return with_notice(j);
 }
 
 void Service::DetectAndAlert(double now_s) {
   // Snapshot: fresh tracks, dead-reckoned to now, ids qualified by party so that they are unique.
+  // Tracks bound to operations, as reported (conformance).
   std::vector<TrackState> snap;
+  std::vector<BoundTrack> bound;
   {
     std::lock_guard lock(tracks_mu_);
     for (const auto& [party, m] : tracks_)
       for (const auto& [id, e] : m) {
-        if (e.received_s == 0 || now_s - e.received_s > options_.track_stale_s) continue;
+        const bool fresh = e.received_s != 0 && now_s - e.received_s <= options_.track_stale_s;
+        if (!e.operation_id.empty()) {
+          bound.push_back(BoundTrack{party + kSep + id, e.operation_id, e.state, fresh});
+          bound.back().reported.id = id;
+          bound.back().reported.party = party;
+        }
+        if (!fresh) continue;
         snap.push_back(e.state);
         snap.back().id = party + kSep + id;
         snap.back().party = party;
@@ -128,11 +150,7 @@ void Service::DetectAndAlert(double now_s) {
                              h.time_to_entry_s});
   }
 
-  struct Change {
-    std::shared_ptr<AlertState> alert;
-    std::string what;  // "created" | "updated" | "resolved"
-  };
-  std::vector<Change> changes;
+  std::vector<AlertChange> changes;
   {
     std::lock_guard lock(alerts_mu_);
     for (const auto& ev : events) {
@@ -148,9 +166,9 @@ void Service::DetectAndAlert(double now_s) {
         a->began_s = now_s;
         alerts_[a->id] = a;
         open_by_pair_[key] = a->id;
-        changes.push_back({a, "created"});
+        changes.push_back({a, "created", {}});
       } else {
-        changes.push_back({a, ev.kind == detect::AlertEvent::Kind::kEnd ? "resolved" : "updated"});
+        changes.push_back({a, ev.kind == detect::AlertEvent::Kind::kEnd ? "resolved" : "updated", {}});
       }
       AlertState next = *a;
       if (auto f = by_id.find(ev.id_a); f != by_id.end()) next.a = *f->second;
@@ -186,47 +204,61 @@ void Service::DetectAndAlert(double now_s) {
       a->began_s = a->updated_s = now_s;
       alerts_[a->id] = a;
       open_by_pair_[key] = a->id;
-      changes.push_back({std::make_shared<AlertState>(*a), "created"});
+      changes.push_back({std::make_shared<AlertState>(*a), "created", {}});
     }
     for (const auto& [key, id] : open_by_pair_) {
       if (key.first.rfind("zone:", 0) != 0 || seen.count(key)) continue;
       AlertState next = *alerts_.at(id);
       next.open = false;
       next.updated_s = now_s;
-      changes.push_back({std::make_shared<AlertState>(next), "resolved"});
+      changes.push_back({std::make_shared<AlertState>(next), "resolved", {}});
     }
   }
-  if (changes.empty()) return;
+  ConformanceChanges(now_s, bound, changes);
+  auto op_writes = PrepareOperationStates(changes, now_s);
+  if (changes.empty() && op_writes.empty()) return;
 
   // Notices for new alerts (one per concerned party, each with its own view), entries for every change.
   std::lock_guard clock(channel_mu_);
   std::vector<channel::Notice> posted;
+  auto notified = [](const AlertChange& c, const std::string& p) { return c.what == "created" || c.notify.count(p); };
+  auto notice_text = [](const AlertState& a, const std::string& p) -> std::string {
+    if (a.kind == "separation") return "predicted loss of separation: " + (p == a.party_a ? a.a.id : a.b.id);
+    if (a.kind == "nonconforming") {
+      const std::string op = a.detail.value("operation_id", "");
+      if (p != a.party_a) return "operation " + op + " of " + a.party_a + " is nonconforming near your operations or zones";
+      const std::string why = a.detail.contains("conformance") ? a.detail["conformance"].value("reason", "") : "";
+      return "aircraft " + a.a.id + " is outside every volume of its operation " + op + ": " + why;
+    }
+    return "aircraft " + a.a.id +
+           (a.kind == "distress_zone" ? " inside distress exclusion zone " : " predicted to enter zone ") +
+           a.zone.value("zone_id", "");
+  };
   for (auto& c : changes) {
-    if (c.what != "created") continue;
-    for (const std::string& p : {c.alert->party_a, c.alert->party_b}) {
-      if (p.empty() || !PartyExists(p)) continue;
+    for (const std::string& p : c.alert->Parties()) {
+      if (!notified(c, p) || !PartyExists(p)) continue;
       channel::Notice n;
       n.id = c.alert->id + "." + p;
       n.kind = channel::NoticeKind::kAlert;
       n.priority = PriorityOfLevel(c.alert->level);
       n.alert_id = c.alert->id;
-      n.text = c.alert->kind == "separation"
-                   ? "predicted loss of separation: " + (p == c.alert->party_a ? c.alert->a.id : c.alert->b.id)
-                   : "aircraft " + c.alert->a.id + (c.alert->kind == "distress_zone" ? " inside distress exclusion zone "
-                                                                                      : " predicted to enter zone ") +
-                         c.alert->zone.value("zone_id", "");
+      n.text = notice_text(*c.alert, p);
       n.recipients.push_back(channel::RecipientFor(p));
       c.alert->notice_of[p] = n.id;
       posted.push_back(n);
     }
   }
+  // Operation state changes: the engine lock is held from before the commit (which publishes the events) until
+  // the new version tokens are in place, so that a reader told of the change never sees the old token.
+  std::unique_lock<std::mutex> plan_lock;
+  if (!op_writes.empty()) plan_lock = std::unique_lock<std::mutex>(plan_->mu);
   Status s = Commit([&](Outbox& out) -> Status {
     for (const auto& c : changes) {
-      for (const std::string& p : {c.alert->party_a, c.alert->party_b}) {
-        if (p.empty() || !PartyExists(p)) continue;
+      for (const std::string& p : c.alert->Parties()) {
+        if (!PartyExists(p)) continue;
         Json view = AlertView(*c.alert, p);
         view["change"] = c.what;
-        if (c.what == "created") {
+        if (notified(c, p)) {
           const channel::Notice* n = nullptr;
           for (const auto& x : posted)
             if (x.id == c.alert->notice_of.at(p)) n = &x;
@@ -237,8 +269,10 @@ void Service::DetectAndAlert(double now_s) {
         }
       }
     }
-    return Status::Ok();
+    return StageOperationStates(out, op_writes);
   });
+  FinishOperationStates(op_writes, s.ok(), now_s);
+  if (plan_lock.owns_lock()) plan_lock.unlock();
   if (!s.ok()) {
     spdlog::error("alerts of this cycle not stored: {}", s.ToString());
     return;
@@ -260,6 +294,32 @@ void Service::DetectAndAlert(double now_s) {
 }
 
 void Service::RestoreFromEntry(const record::Entry& e, const Json& p) {
+  // Track bindings (the store keeps the latest states; the record, in order, every binding change).
+  if (e.kind == record::kind::kInput && p.value("input", "") == "tracks" && p.contains("tracks") && p["tracks"].is_array()) {
+    std::lock_guard lock(tracks_mu_);
+    auto mine = tracks_.find(e.actor);
+    if (mine == tracks_.end()) return;
+    for (const auto& t : p["tracks"]) {
+      if (!t.is_object() || !t.contains("operation_id") || !t.contains("id") || !t["id"].is_string()) continue;
+      auto slot = mine->second.find(t["id"].get<std::string>());
+      if (slot != mine->second.end()) slot->second.operation_id = t["operation_id"].is_string() ? t["operation_id"].get<std::string>() : "";
+    }
+    return;
+  }
+  // Operations the server marked nonconforming, and what to put back (PrepareOperationStates).
+  if (e.kind == "operation_state" && p.contains("operation_id")) {
+    const std::string id = p.value("operation_id", "");
+    auto from = plan::ParseOperationState(p.value("from", ""));
+    std::lock_guard lock(plan_->mu);
+    if (p.value("to", "") == "nonconforming" && from.ok()) plan_->marked[id] = *from;
+    else plan_->marked.erase(id);
+  } else if (e.kind == record::kind::kInput && p.contains("input") && p["input"].is_string() &&
+             p["input"].get<std::string>().rfind("operation_", 0) == 0) {
+    const std::string id = p.contains("operation") && p["operation"].is_object() ? p["operation"].value("id", "")
+                                                                                   : p.value("id", "");
+    std::lock_guard lock(plan_->mu);
+    plan_->marked.erase(id);  // the owner wrote it since: its state stands
+  }
   if (p.contains("event") && p["event"].is_string() && p.contains("event_to") && p["event_to"].is_array()) {
     const std::string type = p["event"].get<std::string>();
     const std::string notice_id = p.value("notice_id", std::string());

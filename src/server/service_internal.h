@@ -5,11 +5,13 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <string>
 #include <vector>
 
 #include "channel/channel.h"
+#include "plan/registry.h"
 #include "server/service.h"
 
 namespace deconflict::server {
@@ -41,6 +43,65 @@ struct Service::AlertState {
   double t_in_s = 0, t_cpa_s = 0, d_cpa_m = 0;
   bool los = false;
   std::map<std::string, std::string> notice_of;  // party -> the alert notice sent to it
+  // "nonconforming" alerts: party_a owns aircraft a and the operation; detail is the owner's view of the
+  // conformance. observers: other parties whose operations or zones the off-nominal aircraft meets, each with
+  // only what it needs (the operation's id and owner, the off-nominal volume, the overlap with its own object).
+  Json detail;
+  std::map<std::string, Json> observers;
+
+  // Every party concerned: party_a, party_b (if any), observers.
+  std::vector<std::string> Parties() const {
+    std::vector<std::string> out{party_a};
+    if (!party_b.empty()) out.push_back(party_b);
+    for (const auto& [p, v] : observers) out.push_back(p);
+    return out;
+  }
+  bool Concerns(const std::string& p) const { return p == party_a || (!party_b.empty() && p == party_b) || observers.count(p); }
+};
+
+// One alert's change in a detection cycle. notify: the parties that get a notice for it now (every concerned
+// party when created; parties newly concerned when updated); the others get a stream event only.
+struct Service::AlertChange {
+  std::shared_ptr<AlertState> alert;
+  std::string what;  // "created" | "updated" | "resolved"
+  std::set<std::string> notify;
+};
+
+// A track bound to an operation, as last reported (not dead-reckoned: conformance is about what was seen).
+struct Service::BoundTrack {
+  std::string key;  // "party/id"
+  std::string operation_id;
+  TrackState reported;  // id unqualified, party set
+  bool fresh = false;   // reported within track_stale_s
+};
+
+// A change of an operation's state made by the server: marked nonconforming when one of its aircraft is, and
+// back to the state it had once none is (F3548-21 Nonconforming). Staged in the cycle's transaction.
+struct Service::OperationStateWrite {
+  plan::Operation before, after;
+  int64_t expected_version = 0, stored_version = 0;
+  std::string reason;
+};
+
+// Strategic engine state (service_plan.cc, service_conformance.cc). mu guards everything but `watch`.
+struct Service::PlanState {
+  std::mutex mu;
+  plan::Registry registry;
+  std::map<std::string, int64_t> op_version, zone_version;  // store versions (the clients' tokens)
+  std::set<std::string> in_flight;                           // "op:<id>" / "zone:<id>" being written
+  // Operations the server marked nonconforming -> the state to restore (rebuilt from the record on restart).
+  std::map<std::string, plan::OperationState> marked;
+  // Conformance hysteresis per bound track ("party/id"); only the cycle thread touches it.
+  struct Watch {
+    std::string operation_id;
+    bool checked = false;    // checked at least once (a fresh report was seen)
+    bool conforming = true;  // the last check
+    double since_s = 0;      // since when the checks gave that answer without a break
+    std::string alert_id;    // the open nonconforming alert ("" = none)
+    bool mark_pending = false;  // its operation is still to be marked nonconforming (once per alert)
+  };
+  std::map<std::string, Watch> watch;
+  explicit PlanState(plan::RegistryOptions o) : registry(std::move(o)) {}
 };
 
 // A declared distress and its exclusion zone.
@@ -119,7 +180,23 @@ class Service::WritePool {
   std::vector<std::thread> threads_;
 };
 
+// JSON answers and request bodies shared by the handlers (service_api.cc).
+Response Ok(Json body, int status = 200);
+// The body as a JSON object (errors name the reason); allow_empty: an empty body is {}.
+Result<Json> ObjectBody(const Request& req, bool allow_empty = false);
+// A create (POST) or replace (PUT) body of a versioned object. For a replace, the body's integer "version"
+// (the token it replaces) is taken out into expected_version, and "id" is set from the path parameter
+// id_param (an "id" in the body that differs is refused). For a create, expected_version is 0.
+struct VersionedBody {
+  Json body;
+  int64_t expected_version = 0;
+};
+Result<VersionedBody> ReadVersionedBody(const Request& req, bool create, const std::string& id_param);
+
 Json TrackToJson(const TrackState& t);
+// An operation's body as stored and shown to its owner (no owner, no version), and one volume (service_plan.cc).
+Json OperationBody(const plan::Operation& op);
+Json VolumeJson(const plan::Volume4D& v);
 // The channel notice stored in a store::Notice body (without recipients).
 Result<channel::Notice> NoticeFromStore(const store::Notice& n);
 // The transitions that bring a freshly posted recipient to the stored delivery state.

@@ -10,14 +10,6 @@
 #include "server/service_internal.h"
 
 namespace deconflict::server {
-namespace {
-
-Response Ok(Json body, int status = 200) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
 
 Json VolumeJson(const plan::Volume4D& v) {
   Json j{{"altitude_lower", v.altitude_lower_m}, {"altitude_upper", v.altitude_upper_m},
@@ -33,7 +25,7 @@ Json VolumeJson(const plan::Volume4D& v) {
   return j;
 }
 
-Json VolumesJson(const std::vector<plan::Volume4D>& vs) {
+static Json VolumesJson(const std::vector<plan::Volume4D>& vs) {
   Json a = Json::array();
   for (const auto& v : vs) a.push_back(VolumeJson(v));
   return a;
@@ -44,6 +36,9 @@ Json OperationBody(const plan::Operation& op) {
   return Json{{"id", op.id}, {"priority", op.priority}, {"state", plan::OperationStateName(op.state)},
               {"volumes", VolumesJson(op.volumes)}};
 }
+
+namespace {
+
 Json ZoneBody(const plan::Zone& z) {
   Json j{{"id", z.id}, {"kind", plan::ZoneKindName(z.kind)}, {"volumes", VolumesJson(z.volumes)}};
   j["binds"] = z.binds_all_others ? Json("all") : Json(z.binds);
@@ -113,6 +108,21 @@ Result<T> ParseOne(const Json& body, const char* list, const std::string& owner)
   }
 }
 
+// The preconditions of a create or replace of a versioned operation or zone: another party's object answers as
+// if absent (404); a create needs it absent, a replace needs it present at the version named (else 409 stale).
+// owner: the engine's owner of the id (nullptr when absent); current: its store version (0 when absent).
+Status WritePrecondition(const char* what, const std::string& id, const std::string& party, const std::string* owner,
+                         int64_t current, bool create, int64_t expected) {
+  const Status absent = Status::NotFound(std::string("no ") + what + " " + id + " of party " + party);
+  if (owner && *owner != party) return absent;
+  if (create && current != 0) return Status(ErrorCode::kAlreadyExists, std::string(what) + " " + id + " exists");
+  if (!create && current == 0) return absent;
+  if (!create && expected != current)
+    return Status::Conflict("version: stale version token " + std::to_string(expected) + " (current " +
+                            std::to_string(current) + ")");
+  return Status::Ok();
+}
+
 channel::EscalationStep StepOfAction(const std::string& action) {
   if (auto s = channel::ParseEscalationStep(action)) return *s;
   if (action == "raise-priority") return channel::EscalationStep::kRaisePriority;
@@ -121,14 +131,6 @@ channel::EscalationStep StepOfAction(const std::string& action) {
 }
 
 }  // namespace
-
-struct Service::PlanState {
-  std::mutex mu;
-  plan::Registry registry;
-  std::map<std::string, int64_t> op_version, zone_version;  // store versions (the clients' tokens)
-  std::set<std::string> in_flight;                           // "op:<id>" / "zone:<id>" being written
-  explicit PlanState(plan::RegistryOptions o) : registry(std::move(o)) {}
-};
 
 Service::Service(ServiceOptions options, store::Store& store, EventHub& hub, Metrics& metrics)
     : options_(std::move(options)),
@@ -282,21 +284,10 @@ Json Service::ConflictJson(const plan::Conflict& c) const {
 }
 
 Response Service::PutOperation(const Request& req, bool create) {
-  auto body = ParseJsonBody(req.body);
-  if (!body.ok()) return ErrorResponse(body.status());
-  if (!body->is_object()) return ErrorResponse(Status::Invalid("body: expected a JSON object"));
-  Json b = *body;
-  int64_t expected = 0;
-  if (!create) {
-    if (!b.contains("version") || !b["version"].is_number_integer())
-      return ErrorResponse(Status::Invalid("version: required integer (the version token you replace)"));
-    expected = b["version"].get<int64_t>();
-    b.erase("version");
-    if (b.contains("id") && b["id"] != req.params.at("operation_id"))
-      return ErrorResponse(Status::Invalid("id: does not match the path"));
-    b["id"] = req.params.at("operation_id");
-  }
-  auto op = ParseOne<plan::Operation>(b, "operations", req.who.party);
+  auto vb = ReadVersionedBody(req, create, "operation_id");
+  if (!vb.ok()) return ErrorResponse(vb.status());
+  const int64_t expected = vb->expected_version;
+  auto op = ParseOne<plan::Operation>(vb->body, "operations", req.who.party);
   if (!op.ok()) return ErrorResponse(op.status());
   const std::string key = "op:" + op->id;
   const double now = Now();
@@ -305,13 +296,10 @@ Response Service::PutOperation(const Request& req, bool create) {
   {
     std::lock_guard lock(plan_->mu);
     auto cur = plan_->registry.GetOperation(op->id);
-    if (cur && cur->owner != req.who.party) return ErrorResponse(Status::NotFound("no operation " + op->id + " of party " + req.who.party));
     const int64_t current = plan_->op_version.count(op->id) ? plan_->op_version[op->id] : 0;
-    if (create && current != 0) return ErrorResponse(Status(ErrorCode::kAlreadyExists, "operation " + op->id + " exists"));
-    if (!create && current == 0) return ErrorResponse(Status::NotFound("no operation " + op->id + " of party " + req.who.party));
-    if (!create && expected != current)
-      return ErrorResponse(Status::Conflict("version: stale version token " + std::to_string(expected) + " (current " +
-                                            std::to_string(current) + ")"));
+    if (Status p = WritePrecondition("operation", op->id, req.who.party, cur ? &cur->owner : nullptr, current, create, expected);
+        !p.ok())
+      return ErrorResponse(p);
     if (plan_->in_flight.count(key)) return ErrorResponse(Status::Conflict("operation " + op->id + ": another change is in flight"));
     auto d = plan_->registry.PutOperation(*op, cur ? cur->version : 0, now);
     if (!d.ok()) return ErrorResponse(d.status());
@@ -367,6 +355,7 @@ Response Service::PutOperation(const Request& req, bool create) {
     return ErrorResponse(s);
   }
   plan_->op_version[op->id] = stored_version;
+  plan_->marked.erase(op->id);  // the owner's state stands (it may have re-planned around the aircraft)
   metrics_.Add("dc_operations_written_total");
   Json out = OperationBody(*op);
   out["version"] = stored_version;
@@ -405,24 +394,17 @@ Response Service::DeleteObject(const Request& req, bool zone) {
     (void)plan_->registry.RemoveZone(id, req.who.party, plan_->registry.GetZone(id)->version);
   } else {
     (void)plan_->registry.RemoveOperation(id, req.who.party, plan_->registry.GetOperation(id)->version);
+    plan_->marked.erase(id);
   }
   versions.erase(id);
   return Ok(Json{{"deleted", id}});
 }
 
 Response Service::PutZone(const Request& req, bool create) {
-  auto body = ParseJsonBody(req.body);
-  if (!body.ok()) return ErrorResponse(body.status());
-  if (!body->is_object()) return ErrorResponse(Status::Invalid("body: expected a JSON object"));
-  Json b = *body;
-  int64_t expected = 0;
-  if (!create) {
-    if (!b.contains("version") || !b["version"].is_number_integer())
-      return ErrorResponse(Status::Invalid("version: required integer (the version token you replace)"));
-    expected = b["version"].get<int64_t>();
-    b.erase("version");
-    b["id"] = req.params.at("zone_id");
-  }
+  auto vb = ReadVersionedBody(req, create, "zone_id");
+  if (!vb.ok()) return ErrorResponse(vb.status());
+  const int64_t expected = vb->expected_version;
+  const Json& b = vb->body;
   if (b.contains("id") && b["id"].is_string() && b["id"].get<std::string>().rfind("distress.", 0) == 0)
     return ErrorResponse(Status::Invalid("id: \"distress.\" zones are made by distress calls"));
   auto z = ParseOne<plan::Zone>(b, "zones", req.who.party);
@@ -434,13 +416,10 @@ Response Service::PutZone(const Request& req, bool create) {
   const double now = Now();
   std::lock_guard lock(plan_->mu);
   auto cur = plan_->registry.GetZone(z->id);
-  if (cur && cur->owner != req.who.party) return ErrorResponse(Status::NotFound("no zone " + z->id + " of party " + req.who.party));
   const int64_t current = plan_->zone_version.count(z->id) ? plan_->zone_version[z->id] : 0;
-  if (create && current != 0) return ErrorResponse(Status(ErrorCode::kAlreadyExists, "zone " + z->id + " exists"));
-  if (!create && current == 0) return ErrorResponse(Status::NotFound("no zone " + z->id + " of party " + req.who.party));
-  if (!create && expected != current)
-    return ErrorResponse(Status::Conflict("version: stale version token " + std::to_string(expected) + " (current " +
-                                          std::to_string(current) + ")"));
+  if (Status p = WritePrecondition("zone", z->id, req.who.party, cur ? &cur->owner : nullptr, current, create, expected);
+      !p.ok())
+    return ErrorResponse(p);
   // Which parties it binds (they are shown the zone).
   std::vector<std::string> bound;
   for (const auto& p : PartyIds())
@@ -496,7 +475,7 @@ Response Service::AgreementAction(const Request& req, const std::string& action)
   const std::string& other = req.params.at("counterparty");
   const std::string& me = req.who.party;
   if (other == me || !PartyExists(other)) return ErrorResponse(Status::NotFound("no party " + other));
-  auto body = ParseJsonBody(req.body.empty() ? "{}" : req.body);
+  auto body = ObjectBody(req, true);
   if (!body.ok()) return ErrorResponse(body.status());
   FieldReader r(*body, "");
   plan::Version version = 0, latest_seen = 0;
