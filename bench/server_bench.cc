@@ -217,10 +217,11 @@ void BM_AlertLatency(benchmark::State& state) {
     uint64_t after = before;
     const auto deadline = t0 + std::chrono::seconds(5);
     while (!seen && std::chrono::steady_clock::now() < deadline) {
-      for (const auto& e : h.hub.Read("blue", after, 1000)) {
-        after = e.id;
+      auto batch = h.hub.Read("blue", after, 1000);
+      if (!batch.ok()) break;
+      for (const auto& e : batch->events)
         if (e.type == "alert" && e.data.find(bid) != std::string::npos) seen = true;
-      }
+      after = batch->through;
       if (seen) break;
       std::unique_lock lock(mu);
       bool woke = false;

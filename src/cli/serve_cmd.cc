@@ -26,6 +26,7 @@ struct ServeArgs {
   bool demo = false;
   std::vector<std::string> feeds;
   int threads = 0;
+  int write_threads = 0;
   std::string tls_cert, tls_key;
 };
 
@@ -73,6 +74,13 @@ int RunServe(const ServeArgs& args) {
     }
   }
   if (args.threads > 0) cfg.http.threads = args.threads;
+  if (args.write_threads != 0) {
+    if (Status s = server::CheckWriteThreads("--write-threads", args.write_threads); !s.ok()) {
+      std::fprintf(stderr, "deconflict serve: %s\n", s.message().c_str());
+      return kExitUsage;
+    }
+    cfg.service.write_threads = args.write_threads;
+  }
   if (!args.tls_cert.empty()) cfg.http.tls_cert_file = args.tls_cert;
   if (!args.tls_key.empty()) cfg.http.tls_key_file = args.tls_key;
   for (const auto& f : args.feeds) cfg.feeds.push_back(f);
@@ -104,7 +112,7 @@ int RunServe(const ServeArgs& args) {
   }
 
   server::Metrics metrics;
-  server::EventHub hub;
+  server::EventHub hub(cfg.stream);
   auto service = std::make_unique<server::Service>(cfg.service, **store, hub, metrics);
   if (Status s = service->Load(); !s.ok()) {
     std::fprintf(stderr, "deconflict serve: loading %s: %s\n", args.data_dir.c_str(), s.ToString().c_str());
@@ -171,6 +179,7 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   cmd->add_flag("--demo", args->demo, "run the built-in two-party demo (parties blue and red, simulated traffic)");
   cmd->add_option("--feed", args->feeds, "SBS-1 feed host:port=party (dump1090/readsb port 30003); repeatable");
   cmd->add_option("--threads", args->threads, "I/O threads (default 2)");
+  cmd->add_option("--write-threads", args->write_threads, "threads waiting on durable commits, 1..1024 (default 128)");
   cmd->add_option("--tls-cert", args->tls_cert, "PEM certificate chain (HTTPS)");
   cmd->add_option("--tls-key", args->tls_key, "PEM private key (HTTPS)");
   cmd->callback([args, exit_code] { *exit_code = RunServe(*args); });
