@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "cli/command.h"
 #include "server/api.h"
@@ -26,7 +27,7 @@ struct ServeArgs {
   bool demo = false;
   std::vector<std::string> feeds;
   int threads = 0;
-  int write_threads = 0;
+  std::optional<long long> write_threads;
   std::string tls_cert, tls_key;
 };
 
@@ -74,12 +75,12 @@ int RunServe(const ServeArgs& args) {
     }
   }
   if (args.threads > 0) cfg.http.threads = args.threads;
-  if (args.write_threads != 0) {
-    if (Status s = server::CheckWriteThreads("--write-threads", args.write_threads); !s.ok()) {
+  if (args.write_threads) {
+    if (Status s = server::CheckWriteThreads("--write-threads", *args.write_threads); !s.ok()) {
       std::fprintf(stderr, "deconflict serve: %s\n", s.message().c_str());
       return kExitUsage;
     }
-    cfg.service.write_threads = args.write_threads;
+    cfg.service.write_threads = static_cast<int>(*args.write_threads);
   }
   if (!args.tls_cert.empty()) cfg.http.tls_cert_file = args.tls_cert;
   if (!args.tls_key.empty()) cfg.http.tls_key_file = args.tls_key;

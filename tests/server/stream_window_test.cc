@@ -122,5 +122,17 @@ TEST(StreamWindow, ConfigurationRefusesABadWindow) {
   }
 }
 
+TEST(ServeOptions, WriteThreadsFlagOutOfRangeIsAClearUsageError) {
+  const std::string dir = FreshDir("write-threads-bad");
+  try {
+    ServerProcess s(dir, "", {"--write-threads", "0"});
+    FAIL() << "--write-threads 0 was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("--write-threads: 0 is out of range 1..1024"), std::string::npos) << e.what();
+  }
+  ServerProcess ok(dir, "", {"--write-threads", "4"});
+  EXPECT_EQ(ok.Get("/healthz", "").status, 200);
+}
+
 }  // namespace
 }  // namespace deconflict::testing
