@@ -199,9 +199,10 @@ void Service::ConnectStreamArchive() {
           "most stream events held in memory for one party (<= stream.window_events)");
     m.Set("dc_stream_window_limit_events", static_cast<double>(hub_.window().max_events),
           "configured per-party window (stream.window_events)");
-    m.Set("dc_stream_archive_reads", static_cast<double>(st.archive_reads),
-          "stream reads served from the store (reader behind the window)");
-    m.Set("dc_stream_trimmed_events", static_cast<double>(st.trimmed), "stream events dropped from memory");
+    m.Series("dc_stream_archive_reads_total", "stream reads served from the store (reader behind the window)")
+        .store(static_cast<double>(st.archive_reads));
+    m.Series("dc_stream_trimmed_events_total", "stream events dropped from memory (still in the record)")
+        .store(static_cast<double>(st.trimmed));
   });
 }
 

@@ -69,7 +69,7 @@ TEST(StreamWindow, ResumeFromBehindTheWindowIsLosslessAndMemoryStaysBounded) {
     }
     EXPECT_LE(Metric(s, "dc_stream_window_max_party_events"), kWindow);
     EXPECT_EQ(Metric(s, "dc_stream_window_limit_events"), kWindow);
-    EXPECT_GE(Metric(s, "dc_stream_trimmed_events"), kNotices - kWindow);
+    EXPECT_GE(Metric(s, "dc_stream_trimmed_events_total"), kNotices - kWindow);
 
     // From the very beginning: all of it, most of it from the store.
     {
@@ -78,7 +78,7 @@ TEST(StreamWindow, ResumeFromBehindTheWindowIsLosslessAndMemoryStaysBounded) {
       full = all.Events();
     }
     ExpectCompleteAndOrdered(full);
-    EXPECT_GE(Metric(s, "dc_stream_archive_reads"), 1) << "the old events came from the store";
+    EXPECT_GE(Metric(s, "dc_stream_archive_reads_total"), 1) << "the old events came from the store";
 
     // From an id deep behind the window, and from one inside it.
     for (size_t from : {size_t{10}, full.size() - 5}) {
