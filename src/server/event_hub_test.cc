@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <thread>
+
 namespace deconflict::server {
 namespace {
 
@@ -101,6 +104,42 @@ TEST(EventHub, ReaderBehindTheWindowIsServedFromTheArchiveWithoutGapsOrDuplicate
   for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].data, log[i].data);
   EXPECT_GT(archive_calls, 0);
   EXPECT_EQ(hub.stats().archive_reads, static_cast<uint64_t>(archive_calls));
+}
+
+TEST(EventHub, ReaderRacingAPublisherWithATinyWindowMissesNothing) {
+  // The durable log is appended before Publish, as the store commits before the hub hears of an event.
+  std::mutex log_mu;
+  std::vector<StreamEvent> log;
+  EventHub hub(StreamWindow{4, 1 << 20});
+  hub.SetArchive([&](const std::string&, uint64_t after, uint64_t through, size_t max) -> Result<std::vector<StreamEvent>> {
+    std::lock_guard lock(log_mu);
+    std::vector<StreamEvent> out;
+    for (const auto& e : log)
+      if (e.id > after && e.id <= through && out.size() < max) out.push_back(e);
+    return out;
+  });
+  constexpr uint64_t kEvents = 20000;
+  std::thread publisher([&] {
+    for (uint64_t id = 1; id <= kEvents; ++id) {
+      {
+        std::lock_guard lock(log_mu);
+        log.push_back(Ev(id));
+      }
+      hub.Publish("red", {Ev(id)});
+    }
+  });
+  std::vector<uint64_t> seen;
+  uint64_t after = 0;
+  while (after < kEvents) {
+    auto b = hub.Read("red", after, 5);
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    for (const auto& e : b->events) seen.push_back(e.id);
+    after = b->through;
+  }
+  publisher.join();
+  ASSERT_EQ(seen.size(), kEvents);
+  for (uint64_t i = 0; i < kEvents; ++i) ASSERT_EQ(seen[i], i + 1);
+  EXPECT_LE(hub.stats().max_party_events, 4u);
 }
 
 TEST(EventHub, ArchiveThatHasNothingMovesTheReaderToTheFloor) {
