@@ -1,7 +1,8 @@
 // Service load on loopback: the real HTTP server, service, SQLite store (durable: fsync per group commit) and
 // detection cycle in this process, driven by keep-alive HTTP clients on other threads.
 //   BM_TrackIngest       track updates per second (batches of 1000), detection running at 1 Hz over them
-//   BM_OperationSubmit   durable, checked operation submissions per second (64 clients)
+//   BM_OperationSubmit   durable, checked operation submissions per second (64 clients); /0 with serve's
+//                        default write threads, /32 with the former default
 //   BM_AlertLatency      track update that creates a conflict -> alert on the stream (p50/p99, ms)
 #include <benchmark/benchmark.h>
 
@@ -42,7 +43,8 @@ struct Harness {
   std::unique_ptr<HttpServer> http;
   std::string blue, red;
 
-  explicit Harness(double period_s = 1.0) {
+  // write_threads 0: the service's default (ServiceOptions::write_threads).
+  explicit Harness(double period_s = 1.0, int write_threads = 0) {
     dir = (std::filesystem::temp_directory_path() / ("dc-bench-" + std::to_string(::getpid()))).string();
     std::filesystem::remove_all(dir);
     store::Options so;
@@ -52,7 +54,7 @@ struct Harness {
     store = std::move(opened.value());
     ServiceOptions o;
     o.detection_period_s = period_s;
-    o.write_threads = 96;  // more writes waiting on one fsync (group commit); see docs/service.md
+    if (write_threads > 0) o.write_threads = write_threads;
     o.admin_token_hash = record::TokenHashHex("admin");
     ApiOptions ao;
     ao.rate.rate_per_s = 0;  // the load client is one party hammering
@@ -153,8 +155,9 @@ void BM_TrackIngest(benchmark::State& state) {
 }
 BENCHMARK(BM_TrackIngest)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 
+// Argument: write threads (0 = the default of `deconflict serve`).
 void BM_OperationSubmit(benchmark::State& state) {
-  Harness h;
+  Harness h(1.0, static_cast<int>(state.range(0)));
   const int clients = 64;
   std::atomic<int64_t> ok{0}, refused{0};
   const double now = static_cast<double>(std::time(nullptr));
@@ -193,7 +196,7 @@ void BM_OperationSubmit(benchmark::State& state) {
   state.counters["commits"] = static_cast<double>(st.commits);
   state.counters["max_group"] = static_cast<double>(st.max_batch);
 }
-BENCHMARK(BM_OperationSubmit)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_OperationSubmit)->Arg(0)->Arg(32)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 
 void BM_AlertLatency(benchmark::State& state) {
   Harness h(1.0);
@@ -217,10 +220,11 @@ void BM_AlertLatency(benchmark::State& state) {
     uint64_t after = before;
     const auto deadline = t0 + std::chrono::seconds(5);
     while (!seen && std::chrono::steady_clock::now() < deadline) {
-      for (const auto& e : h.hub.Read("blue", after, 1000)) {
-        after = e.id;
+      auto batch = h.hub.Read("blue", after, 1000);
+      if (!batch.ok()) break;
+      for (const auto& e : batch->events)
         if (e.type == "alert" && e.data.find(bid) != std::string::npos) seen = true;
-      }
+      after = batch->through;
       if (seen) break;
       std::unique_lock lock(mu);
       bool woke = false;

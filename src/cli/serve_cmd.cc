@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "cli/command.h"
 #include "server/api.h"
@@ -26,6 +27,7 @@ struct ServeArgs {
   bool demo = false;
   std::vector<std::string> feeds;
   int threads = 0;
+  std::optional<long long> write_threads;
   std::string tls_cert, tls_key;
 };
 
@@ -73,6 +75,13 @@ int RunServe(const ServeArgs& args) {
     }
   }
   if (args.threads > 0) cfg.http.threads = args.threads;
+  if (args.write_threads) {
+    if (Status s = server::CheckWriteThreads("--write-threads", *args.write_threads); !s.ok()) {
+      std::fprintf(stderr, "deconflict serve: %s\n", s.message().c_str());
+      return kExitUsage;
+    }
+    cfg.service.write_threads = static_cast<int>(*args.write_threads);
+  }
   if (!args.tls_cert.empty()) cfg.http.tls_cert_file = args.tls_cert;
   if (!args.tls_key.empty()) cfg.http.tls_key_file = args.tls_key;
   for (const auto& f : args.feeds) cfg.feeds.push_back(f);
@@ -104,7 +113,7 @@ int RunServe(const ServeArgs& args) {
   }
 
   server::Metrics metrics;
-  server::EventHub hub;
+  server::EventHub hub(cfg.stream);
   auto service = std::make_unique<server::Service>(cfg.service, **store, hub, metrics);
   if (Status s = service->Load(); !s.ok()) {
     std::fprintf(stderr, "deconflict serve: loading %s: %s\n", args.data_dir.c_str(), s.ToString().c_str());
@@ -173,6 +182,7 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
                   "SBS-1 feed (dump1090/readsb port 30003): host:port=party, host:port=@icao_table.csv "
                   "(HEXIDENT,party lines) or host:port=party@icao_table.csv; repeatable (docs/feeds.md)");
   cmd->add_option("--threads", args->threads, "I/O threads (default 2)");
+  cmd->add_option("--write-threads", args->write_threads, "threads waiting on durable commits, 1..1024 (default 128)");
   cmd->add_option("--tls-cert", args->tls_cert, "PEM certificate chain (HTTPS)");
   cmd->add_option("--tls-key", args->tls_key, "PEM private key (HTTPS)");
   cmd->callback([args, exit_code] { *exit_code = RunServe(*args); });

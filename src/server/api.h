@@ -26,6 +26,9 @@ class Api {
   struct Hooks {
     // The principal for a bearer token (party or administrator); kUnauthenticated when unknown or revoked.
     std::function<Result<Principal>(const std::string& token)> authenticate;
+    // Whether a principal admitted earlier may still act (its token was not revoked since). Long-lived
+    // requests (the stream) ask again before each write; absent = always.
+    std::function<bool(const Principal&)> still_valid;
     // Called after stream events were written to a party's connection (marks notices delivered).
     std::function<void(const std::string& party, const std::vector<StreamEvent>& written)> on_stream_written;
   };
@@ -52,6 +55,7 @@ class Api {
   EventHub& hub() { return hub_; }
   Metrics& metrics() { return metrics_; }
   const Router& router() const { return router_; }
+  bool StillValid(const Principal& who) const { return !hooks_.still_valid || hooks_.still_valid(who); }
   void StreamWritten(const std::string& party, const std::vector<StreamEvent>& written) {
     if (hooks_.on_stream_written) hooks_.on_stream_written(party, written);
   }

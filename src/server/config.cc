@@ -57,6 +57,20 @@ class Section {
       Fail(Key(k), "expected a number");
     }
   }
+  // An integer in [lo, hi]; the error names the range.
+  void Integer(const char* k, long long* out, long long lo, long long hi) {
+    auto n = Get(k);
+    if (!n) return;
+    long long v = 0;
+    try {
+      v = n.as<long long>();
+    } catch (const YAML::Exception&) {
+      return Fail(Key(k), "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    if (v < lo || v > hi)
+      return Fail(Key(k), std::to_string(v) + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+    *out = v;
+  }
   void Bool(const char* k, bool* out) {
     auto n = Get(k);
     if (!n) return;
@@ -82,6 +96,12 @@ class Section {
 };
 
 }  // namespace
+
+Status CheckWriteThreads(const std::string& what, long long n) {
+  if (n >= kMinWriteThreads && n <= kMaxWriteThreads) return Status::Ok();
+  return Status::Invalid(what + ": " + std::to_string(n) + " is out of range " + std::to_string(kMinWriteThreads) +
+                         ".." + std::to_string(kMaxWriteThreads));
+}
 
 Status ParseListen(const std::string& text, HttpOptions* http) {
   std::string host, port;
@@ -124,6 +144,20 @@ Status LoadServeConfig(const std::string& path, ServeConfig* c) {
   top.Str("admin_token", &c->admin_token);
   top.Str("log_level", &c->log_level);
   top.Bool("durable", &c->durable);
+  {
+    long long n = c->service.write_threads;
+    top.Integer("write_threads", &n, kMinWriteThreads, kMaxWriteThreads);
+    c->service.write_threads = static_cast<int>(n);
+  }
+  {
+    Section w(top.Get("stream"), "stream", &st);
+    long long events = static_cast<long long>(c->stream.max_events), bytes = static_cast<long long>(c->stream.max_bytes);
+    w.Integer("window_events", &events, 1, 100000000);
+    w.Integer("window_bytes", &bytes, 1024, 1LL << 40);
+    c->stream.max_events = static_cast<size_t>(events);
+    c->stream.max_bytes = static_cast<size_t>(bytes);
+    w.Finish();
+  }
   {
     Section tls(top.Get("tls"), "tls", &st);
     tls.Str("cert", &c->http.tls_cert_file);

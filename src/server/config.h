@@ -15,6 +15,7 @@ namespace deconflict::server {
 
 struct ServeConfig {
   HttpOptions http;
+  StreamWindow stream;               // per-party in-memory window of the live stream (event_hub.h)
   ApiOptions api;
   ServiceOptions service;
   bool durable = true;               // store: fsync every commit (group commit); false only for experiments
@@ -25,6 +26,12 @@ struct ServeConfig {
 
 // Reads a YAML configuration file into config (keeping defaults for absent keys). Errors name the file and key.
 Status LoadServeConfig(const std::string& path, ServeConfig* config);
+
+// Write threads accepted by `write_threads:` and `--write-threads`.
+inline constexpr int kMinWriteThreads = 1;
+inline constexpr int kMaxWriteThreads = 1024;
+// OK when n is in [kMinWriteThreads, kMaxWriteThreads]; otherwise kInvalidArgument naming `what` and the range.
+Status CheckWriteThreads(const std::string& what, long long n);
 
 // Parses "host:port" (IPv4/name) or "[v6]:port" into the HTTP options.
 Status ParseListen(const std::string& text, HttpOptions* http);

@@ -8,11 +8,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <list>
 #include <set>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 namespace deconflict::server {
@@ -38,12 +40,23 @@ class SessionBase {
 struct Shared {
   HttpOptions options;
   Api* api = nullptr;
+  // Runs stream reads that go to the store (a reader behind the hub's window), off the I/O threads.
+  net::thread_pool* blocking = nullptr;
   std::mutex mu;
   std::condition_variable cv;
   std::list<std::weak_ptr<SessionBase>> sessions;
   std::atomic<int> live_sessions{0};
   std::atomic<bool> stopping{false};
 };
+
+// A Last-Event-ID value: decimal digits only, fitting in 64 bits.
+std::optional<uint64_t> ParseEventId(const std::string& text) {
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
 
 std::string FormatEvents(const std::vector<StreamEvent>& events) {
   std::string out;
@@ -186,13 +199,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (from.empty() && adm_.request.query.count("last_event_id")) from = adm_.request.query["last_event_id"];
     last_id_ = 0;
     if (!from.empty()) {
-      try {
-        last_id_ = std::stoull(from);
-      } catch (...) {
-        keep_alive_ = false;
-        streaming_ = false;
-        return Send(ErrorResponse(400, "invalid_argument", "last_event_id: expected a non-negative integer"));
-      }
+      auto id = ParseEventId(from);
+      streaming_ = false;
+      if (!id)
+        return Send(ErrorResponse(400, "invalid_argument",
+                                  "Last-Event-ID \"" + from.substr(0, 64) +
+                                      "\": expected the id of the last event received, a non-negative integer"));
+      const uint64_t newest = shared_->api->hub().LastId(party_);
+      if (*id > newest)
+        return Send(ErrorResponse(400, "invalid_argument",
+                                  "Last-Event-ID " + from + ": beyond the newest event of party " + party_ + " (" +
+                                      std::to_string(newest) + "); this server never sent it (reconnect without "
+                                      "Last-Event-ID, or with 0 for everything)"));
+      streaming_ = true;
+      last_id_ = *id;
     }
     shared_->api->metrics().Add("dc_stream_connections_total");
     beast::get_lowest_layer(stream_).expires_never();
@@ -213,21 +233,70 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     });
   }
 
+  // Writes what the hub has after last_id_, or waits for it (hub waker, heartbeat timer). Before each write
+  // the token is checked again: a revoked credential ends the stream at once.
   void Pump() {
     if (closing_ || shared_->stopping) return EndStream();
-    auto events = shared_->api->hub().Read(party_, last_id_, 512);
-    if (!events.empty()) {
-      out_ = FormatEvents(events);
+    if (!shared_->api->StillValid(adm_.request.who)) return Revoked();
+    auto& hub = shared_->api->hub();
+    if (!hub.InWindow(party_, last_id_)) {
+      // Behind the in-memory window: the store has the older events. Read them on the blocking pool.
+      net::post(*shared_->blocking, [self = this->shared_from_this(), after = last_id_] {
+        auto batch = self->shared_->api->hub().Read(self->party_, after, kBatch);
+        net::post(self->stream_.get_executor(),
+                  [self, batch = std::move(batch)]() mutable { self->Deliver(std::move(batch)); });
+      });
+      return;
+    }
+    Deliver(hub.Read(party_, last_id_, kBatch));
+  }
+
+  void Deliver(Result<StreamBatch> batch) {
+    if (closing_ || shared_->stopping) return EndStream();
+    if (!batch.ok()) {
+      spdlog::error("stream party={} after={}: {}", party_, last_id_, batch.status().ToString());
+      out_ = "event: error\ndata: " +
+             Json{{"error", {{"code", "internal"}, {"message", "cannot read the stream after " +
+                                                               std::to_string(last_id_) + "; reconnect later"}}}}.dump() +
+             "\n\n";
+      net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](beast::error_code, size_t) {
+        self->EndStream();
+      });
+      return;
+    }
+    if (!batch->events.empty()) {
+      out_ = FormatEvents(batch->events);
+      if (batch->from_archive) shared_->api->metrics().Add("dc_stream_archive_batches_total");
       net::async_write(stream_, net::buffer(out_),
-                       [self = this->shared_from_this(), events = std::move(events)](beast::error_code ec, size_t) {
+                       [self = this->shared_from_this(), batch = std::move(*batch)](beast::error_code ec, size_t) {
                          if (ec) return self->EndStream();
-                         self->last_id_ = events.back().id;
-                         self->shared_->api->metrics().Add("dc_stream_events_total", static_cast<double>(events.size()));
-                         self->shared_->api->StreamWritten(self->party_, events);
+                         self->last_id_ = batch.through;
+                         self->shared_->api->metrics().Add("dc_stream_events_total",
+                                                           static_cast<double>(batch.events.size()));
+                         self->shared_->api->StreamWritten(self->party_, batch.events);
                          self->Pump();
                        });
       return;
     }
+    if (batch->through > last_id_) {  // the archive had nothing more before the window
+      last_id_ = batch->through;
+      return Pump();
+    }
+    Idle();
+  }
+
+  // The token was revoked: say so and close.
+  void Revoked() {
+    shared_->api->metrics().Add("dc_stream_revoked_total");
+    out_ = "event: revoked\ndata: " +
+           Json{{"error", {{"code", "unauthenticated"}, {"message", "the token of this stream was revoked"}}}}.dump() +
+           "\n\n";
+    net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](beast::error_code, size_t) {
+      self->EndStream();
+    });
+  }
+
+  void Idle() {
     wake_timer_.expires_after(Seconds(shared_->options.heartbeat_s));
     wake_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (self->ticket_) {
@@ -251,6 +320,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         if (auto self = weak.lock()) self->wake_timer_.cancel();
       });
     });
+    // A revocation between the check in Pump and the Wait above woke nobody: look again now that we wait.
+    if (!shared_->api->StillValid(adm_.request.who)) wake_timer_.cancel();
   }
 
   void EndStream() {
@@ -277,6 +348,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       stream_.socket().close(ignored);
     }
   }
+
+  static constexpr size_t kBatch = 512;  // events per write
 
   Stream stream_;
   std::shared_ptr<Shared> shared_;
@@ -308,6 +381,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{ioc};
   // Keeps the I/O threads running while requests wait on the write pool (no Asio work is pending then).
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  net::thread_pool blocking{1};  // after ioc: destroyed (joined) first
   std::vector<std::thread> threads;
   std::shared_ptr<Shared> shared = std::make_shared<Shared>();
   uint16_t port = 0;
@@ -316,6 +390,7 @@ struct HttpServer::Impl {
   Impl(HttpOptions o, Api& a) : options(std::move(o)), api(a), ioc(std::max(1, options.threads)) {
     shared->options = options;
     shared->api = &api;
+    shared->blocking = &blocking;
   }
 
   void Accept() {

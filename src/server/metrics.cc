@@ -63,7 +63,18 @@ Histogram& Metrics::Hist(const std::string& name, const std::string& help, std::
   return *h;
 }
 
-std::string Metrics::Prometheus() const {
+void Metrics::OnScrape(std::function<void(Metrics&)> refresh) {
+  std::lock_guard lock(mu_);
+  scrape_.push_back(std::move(refresh));
+}
+
+std::string Metrics::Prometheus() {
+  std::vector<std::function<void(Metrics&)>> refresh;
+  {
+    std::lock_guard lock(mu_);
+    refresh = scrape_;
+  }
+  for (auto& r : refresh) r(*this);
   std::lock_guard lock(mu_);
   std::string out;
   std::string last;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,7 +40,11 @@ class Metrics {
   }
   Histogram& Hist(const std::string& name, const std::string& help, std::vector<double> bounds);
 
-  std::string Prometheus() const;
+  // Registers a function that refreshes gauges (with Set) just before each Prometheus() rendering, e.g. the
+  // size of an in-memory window. It runs on the scraping thread without the registry's lock held.
+  void OnScrape(std::function<void(Metrics&)> refresh);
+
+  std::string Prometheus();
 
  private:
   struct Meta {
@@ -50,6 +55,7 @@ class Metrics {
   std::map<std::string, std::unique_ptr<std::atomic<double>>> series_;
   std::map<std::string, Meta> meta_;  // by metric name (series without labels)
   std::map<std::string, std::unique_ptr<Histogram>> hists_;
+  std::vector<std::function<void(Metrics&)>> scrape_;  // guarded by mu_
 };
 
 // Latency buckets in seconds for HTTP and detection.

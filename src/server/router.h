@@ -17,6 +17,7 @@ namespace deconflict::server {
 struct Principal {
   std::string party;  // party id when a party is calling
   bool admin = false;
+  std::string token_hash;  // hash of the bearer token that authenticated (record::TokenHashHex); "" if anonymous
   bool anonymous() const { return party.empty() && !admin; }
 };
 

@@ -69,24 +69,6 @@ TEST(FieldReader, RangeAndMissingFieldErrors) {
   EXPECT_FALSE(ParseJsonBody("{\"a\":").ok());
 }
 
-TEST(EventHub, ReadsAfterAnIdAndWakesWaiters) {
-  EventHub hub;
-  hub.Publish("red", {StreamEvent{3, "notice", "{}", "n1"}, StreamEvent{7, "alert", "{}", ""}});
-  auto after3 = hub.Read("red", 3, 10);
-  ASSERT_EQ(after3.size(), 1u);
-  EXPECT_EQ(after3[0].id, 7u);
-  EXPECT_TRUE(hub.Read("blue", 0, 10).empty());
-  int woken = 0;
-  hub.Wait("red", 7, [&] { ++woken; });
-  EXPECT_EQ(woken, 0);
-  hub.Publish("blue", {StreamEvent{8, "notice", "{}", ""}});
-  EXPECT_EQ(woken, 0) << "another party's event does not wake red";
-  hub.Publish("red", {StreamEvent{9, "notice", "{}", ""}});
-  EXPECT_EQ(woken, 1);
-  hub.Wait("red", 3, [&] { ++woken; });
-  EXPECT_EQ(woken, 2) << "an event already there wakes at once";
-}
-
 TEST(RateLimiter, BurstThenSustainedRatePerParty) {
   RateLimiter lim(RateLimitOptions{10, 3});
   int allowed = 0;

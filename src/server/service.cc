@@ -148,8 +148,62 @@ Status Service::Load() {
   }
   if (Status p = LoadPlan(); !p.ok()) return p;
   sequencer_ = std::make_unique<Sequencer>(hub_, head);
+  ConnectStreamArchive();
   spdlog::info("service loaded parties={} notices={} record_head={}", parties_.size(), channel_.size(), head);
   return Status::Ok();
+}
+
+std::optional<StreamEvent> StreamEventOf(const record::Entry& e, const std::string& party) {
+  Json p = Json::parse(e.payload, nullptr, false);
+  if (!p.is_object() || !p.contains("event") || !p["event"].is_string() || !p.contains("event_to") ||
+      !p["event_to"].is_array())
+    return std::nullopt;
+  for (const auto& to : p["event_to"])
+    if (to.is_string() && to.get<std::string>() == party) {
+      std::string notice_id;
+      if (p.contains("notice_id") && p["notice_id"].is_string()) notice_id = p["notice_id"].get<std::string>();
+      return StreamEvent{e.seq, p["event"].get<std::string>(), e.payload, std::move(notice_id)};
+    }
+  return std::nullopt;
+}
+
+void Service::ConnectStreamArchive() {
+  // Events that fell out of the hub's window are read back from the record: every stream event is a record
+  // entry with the party in its audience and in the payload's event_to (Outbox::Record).
+  hub_.SetArchive([this](const std::string& party, uint64_t after, uint64_t through,
+                         size_t max) -> Result<std::vector<StreamEvent>> {
+    std::vector<StreamEvent> out;
+    uint64_t from = after + 1;
+    Status s = store_.Read([&](store::ReadTx& tx) -> Status {
+      while (out.size() < max && from <= through) {
+        auto batch = tx.ListEntriesShownTo(party, from, through, std::max<size_t>(max, 64));
+        if (!batch.ok()) return batch.status();
+        if (batch->empty()) break;
+        for (const auto& e : *batch) {
+          from = e.seq + 1;
+          if (auto ev = StreamEventOf(e, party)) out.push_back(std::move(*ev));
+          if (out.size() == max) break;
+        }
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    metrics_.Add("dc_stream_archive_events_total", static_cast<double>(out.size()));
+    return out;
+  });
+  metrics_.OnScrape([this](Metrics& m) {
+    const auto st = hub_.stats();
+    m.Set("dc_stream_window_events", static_cast<double>(st.events), "stream events held in memory, all parties");
+    m.Set("dc_stream_window_bytes", static_cast<double>(st.bytes), "bytes of stream events held in memory");
+    m.Set("dc_stream_window_max_party_events", static_cast<double>(st.max_party_events),
+          "most stream events held in memory for one party (<= stream.window_events)");
+    m.Set("dc_stream_window_limit_events", static_cast<double>(hub_.window().max_events),
+          "configured per-party window (stream.window_events)");
+    m.Series("dc_stream_archive_reads_total", "stream reads served from the store (reader behind the window)")
+        .store(static_cast<double>(st.archive_reads));
+    m.Series("dc_stream_trimmed_events_total", "stream events dropped from memory (still in the record)")
+        .store(static_cast<double>(st.trimmed));
+  });
 }
 
 void Service::Start() {
@@ -213,6 +267,7 @@ Api::Hooks Service::MakeHooks() {
   h.authenticate = [this](const std::string& token) -> Result<Principal> {
     const std::string hash = record::TokenHashHex(token);
     Principal p;
+    p.token_hash = hash;
     if (!options_.admin_token_hash.empty() && hash == options_.admin_token_hash) {
       p.admin = true;
       return p;
@@ -222,6 +277,12 @@ Api::Hooks Service::MakeHooks() {
     if (it == token_party_.end()) return Status(ErrorCode::kUnauthenticated, "unknown token");
     p.party = it->second;
     return p;
+  };
+  h.still_valid = [this](const Principal& p) {
+    if (p.admin || p.party.empty()) return true;
+    std::shared_lock lock(parties_mu_);
+    auto it = token_party_.find(p.token_hash);
+    return it != token_party_.end() && it->second == p.party;
   };
   h.on_stream_written = [this](const std::string& party, const std::vector<StreamEvent>& events) {
     OnStreamWritten(party, events);

@@ -53,8 +53,13 @@ struct ServiceOptions {
   detect::DetectorOptions detector;
   detect::AlertingOptions alerting;
   std::string admin_token_hash;         // record::TokenHashHex of the administrator token; required
-  int write_threads = 32;               // threads that wait for durable commits (bounded)
+  // Threads that run writes and wait for their durable commit (bounded; 1..1024). Each waits for its group's
+  // fsync, so this is also the most writes one fsync can carry; docs/service.md has the measurements.
+  int write_threads = 128;
 };
+
+// The stream event that record entry e is for party (payload "event" with party in "event_to"), if any.
+std::optional<StreamEvent> StreamEventOf(const record::Entry& e, const std::string& party);
 
 class Service {
  public:
@@ -79,6 +84,16 @@ class Service {
   Status CreateParty(const std::string& id, const std::string& name, const std::string& contact);
   // Issues a token for a party (returned once; only its hash is kept).
   Result<std::string> IssueToken(const std::string& party, const std::string& label);
+  // A party's credentials (token hashes, labels, revoked or not), oldest first. NotFound for no such party.
+  Result<std::vector<store::Credential>> ListTokens(const std::string& party);
+  // Revokes one of the party's tokens (by its hash, the token_id of the API) in one durable transaction that
+  // records it; from return on, the token gets 401 and the party's open streams on it are closed. NotFound
+  // when the party has no such token, Conflict when it is already revoked.
+  Status RevokeToken(const std::string& party, const std::string& token_hash);
+  // Revokes every active token of the party and issues a new one, in one transaction (never a moment with
+  // both or neither). Returns the new token; *revoked gets the hashes revoked.
+  Result<std::string> RotateTokens(const std::string& party, const std::string& label,
+                                   std::vector<std::string>* revoked);
   // Ingests a batch of a party's tracks (durable before return). REQUIRES: every track.party == party.
   Status IngestTracks(const std::string& party, std::vector<TrackState> tracks, const std::string& source);
   // The same, binding tracks to operations: operation_ids[i], when set, binds tracks[i] to that operation of the
@@ -154,6 +169,9 @@ class Service {
   // Handlers.
   void Routes(Router& r);
   void RegisterPlanRoutes(Router& r);  // operations, zones, agreements (service_plan.cc)
+  void RegisterCredentialRoutes(Router& r);  // token listing, revocation, rotation (service_tokens.cc)
+  // Forgets revoked token hashes in memory and wakes the party's streams so that they re-check their token.
+  void DropTokens(const std::string& party, const std::vector<std::string>& hashes);
   Response HandleCreateParty(const Request& req);
   Response HandleListParties(const Request& req);
   Response HandleIssueToken(const Request& req);
@@ -182,6 +200,8 @@ class Service {
   Json DistressZoneJson(const DistressState& d) const;
   Result<TrackState> CurrentTrack(const std::string& party, const std::string& id, double now_s) const;
   void OnStreamWritten(const std::string& party, const std::vector<StreamEvent>& events);
+  // Reads stream events that fell out of the hub's window back from the store; registers the window metrics.
+  void ConnectStreamArchive();
   // Rebuilds stream events, alerts and distress from one record entry (Load).
   void RestoreFromEntry(const record::Entry& e, const Json& payload);
 

@@ -54,7 +54,10 @@ Result<TrackState> ParseTrack(const Json& j, const std::string& path, const std:
 
 }  // namespace
 
-void Service::RegisterRoutes(Router& router) { Routes(router); }
+void Service::RegisterRoutes(Router& router) {
+  Routes(router);
+  RegisterCredentialRoutes(router);
+}
 
 void Service::Routes(Router& r) {
   auto read = [](auto fn) {

@@ -110,6 +110,8 @@ class SqlTx final : public WriteTx {
   Result<std::vector<record::Entry>> ListEntries(std::uint64_t from_seq, std::size_t limit) override;
   Result<std::vector<record::Entry>> ListEntriesForParty(std::string_view party, std::uint64_t from_seq,
                                                          std::size_t limit) override;
+  Result<std::vector<record::Entry>> ListEntriesShownTo(std::string_view party, std::uint64_t from_seq,
+                                                        std::uint64_t to_seq, std::size_t limit) override;
   Status ScanEntries(std::uint64_t from_seq, const std::function<Status(const record::Entry&)>& visit) override;
 
   Result<record::Entry> Append(record::EntryInput input) override;

@@ -397,6 +397,34 @@ TEST_F(SqliteStoreTest, ReceiptsOnlyForWhatThePartySentOrWasShown) {
   EXPECT_EQ(bravo[0].seq, shown->seq);
 }
 
+TEST_F(SqliteStoreTest, EntriesShownToAPartyWithinASeqRangeAscending) {
+  std::vector<std::uint64_t> shown;
+  for (int i = 0; i < 30; ++i) {
+    // bravo is shown every third entry; alpha sends all of them (sending is not being shown).
+    std::vector<std::string> audience;
+    if (i % 3 == 0) audience.push_back("bravo");
+    auto e = store_->Append(EntryInput{"notice", "alpha", audience, "{\"i\":" + std::to_string(i) + "}"});
+    ASSERT_TRUE(e.ok());
+    if (i % 3 == 0) shown.push_back(e->seq);
+  }
+  auto list = [&](std::uint64_t from, std::uint64_t to, std::size_t limit) {
+    std::vector<std::uint64_t> out;
+    EXPECT_TRUE(store_->Read([&](ReadTx& tx) {
+      auto l = tx.ListEntriesShownTo("bravo", from, to, limit);
+      if (l.ok())
+        for (const auto& e : *l) out.push_back(e.seq);
+      return l.status();
+    }).ok());
+    return out;
+  };
+  EXPECT_EQ(list(1, 1000, 100), shown);
+  EXPECT_EQ(list(shown[2], shown[5], 100), (std::vector<std::uint64_t>{shown[2], shown[3], shown[4], shown[5]}));
+  EXPECT_EQ(list(shown[2] + 1, 1000, 2), (std::vector<std::uint64_t>{shown[3], shown[4]}));
+  EXPECT_TRUE(list(shown[9] + 1, 1000, 10).empty());
+  EXPECT_TRUE(list(10, 5, 10).empty());
+  EXPECT_FALSE(store_->Read([](ReadTx& tx) { return tx.ListEntriesShownTo("", 1, 2, 3).status(); }).ok());
+}
+
 TEST_F(SqliteStoreTest, SecondWriterOnTheSameDirectoryIsRefused) {
   Options o;
   o.data_dir = dir_.Sub("data");

@@ -1,6 +1,7 @@
 // The SQL of every store read and write (SqlTx), run on one connection inside a transaction.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_internal.h"
@@ -557,6 +558,19 @@ Result<std::vector<record::Entry>> SqlTx::ListEntriesForParty(std::string_view p
                            " FROM record_entries WHERE seq >= ? AND (actor = ? OR seq IN"
                            " (SELECT seq FROM record_audience WHERE party = ? AND seq >= ?)) ORDER BY seq LIMIT ?"}),
                       from_seq, party, limit);
+}
+
+Result<std::vector<record::Entry>> SqlTx::ListEntriesShownTo(std::string_view party, std::uint64_t from_seq,
+                                                             std::uint64_t to_seq, std::size_t limit) {
+  if (party.empty()) return Status::Invalid("ListEntriesShownTo: party is empty");
+  if (to_seq < from_seq) return std::vector<record::Entry>{};
+  Stmt q(db_, Sql({"SELECT ", kEntryCols,
+                   " FROM record_entries WHERE seq IN (SELECT seq FROM record_audience WHERE party = ? AND seq >= ?"
+                   " AND seq <= ? ORDER BY seq LIMIT ?) ORDER BY seq"}));
+  q.Bind(party).Bind(static_cast<std::int64_t>(from_seq));
+  q.Bind(static_cast<std::int64_t>(std::min<std::uint64_t>(to_seq, std::numeric_limits<std::int64_t>::max())));
+  q.Bind(Limit(limit));
+  return Collect<record::Entry>(q, ReadEntry);
 }
 
 Status SqlTx::ScanEntries(std::uint64_t from_seq, const std::function<Status(const record::Entry&)>& visit) {

@@ -92,6 +92,10 @@ class ReadTx {
   // Entries the party sent (actor == party) or was shown (party in audience), seq >= from_seq, ascending.
   virtual Result<std::vector<record::Entry>> ListEntriesForParty(std::string_view party, std::uint64_t from_seq,
                                                                  std::size_t limit) = 0;
+  // Entries the party was shown (party in audience; not those it only sent) with from_seq <= seq <= to_seq,
+  // ascending, at most `limit`. Served by the audience index: cost is proportional to what is returned.
+  virtual Result<std::vector<record::Entry>> ListEntriesShownTo(std::string_view party, std::uint64_t from_seq,
+                                                                std::uint64_t to_seq, std::size_t limit) = 0;
   // Calls visit for every entry with seq >= from_seq in ascending stored order, without holding them all
   // in memory; stops at the first non-OK status visit returns (and returns it).
   virtual Status ScanEntries(std::uint64_t from_seq, const std::function<Status(const record::Entry&)>& visit) = 0;

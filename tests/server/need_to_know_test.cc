@@ -78,6 +78,16 @@ TEST(NeedToKnow, NothingLeaksAndNothingForeignChangesOnAnyRoute) {
   w.own_ids["aircraft_id"] = {"BLUE-AC-1", "RED-AC-1", "GREEN-AC-1"};
   w.owner_of["aircraft_id"] = {{"BLUE-AC-1", "blue"}, {"RED-AC-1", "red"}, {"GREEN-AC-1", "green"}};
   w.own_ids["party_id"] = {"blue", "red", "green"};
+  // Token ids (administrator only): each party's own token.
+  for (const char* p : {"blue", "red", "green"}) {
+    auto list = s.Get(std::string("/v1/parties/") + p + "/tokens", s.admin());
+    ASSERT_EQ(list.status, 200) << list.body;
+    const Json tokens = list.json()["tokens"];
+    for (const auto& t : tokens) {
+      w.own_ids["token_id"].push_back(t["token_id"]);
+      w.owner_of["token_id"][t["token_id"]] = p;
+    }
+  }
   const uint64_t head = s.Get("/v1/record/head", w.token["blue"]).json()["seq"];
 
   w.forbidden["blue"] = {"GREEN-AC-1", "GREENCALLSIGN", "REDCALLSIGN", "TEXT-RED-TO-GREEN", n_rg, "green-contact-secret",
@@ -103,27 +113,36 @@ TEST(NeedToKnow, NothingLeaksAndNothingForeignChangesOnAnyRoute) {
       const std::string method = route["method"], path = route["path"];
       if (route["stream"].get<bool>()) continue;  // streams are checked below
       // Every combination of the ids the path names.
-      std::vector<std::pair<std::string, std::string>> targets;  // (target, owner of the object or "")
-      std::smatch m;
-      if (std::regex_search(path, m, std::regex(R"(\{([a-z_]+)\})"))) {
+      // (target, owner of the object or ""): every combination of the ids of each {param} in the path; the
+      // owner is that of the last id that has one.
+      std::vector<std::pair<std::string, std::string>> targets{{path, ""}};
+      const std::regex param_re(R"(\{([a-z_]+)\})");
+      for (std::smatch m; std::regex_search(targets.front().first, m, param_re);) {
         const std::string param = m[1];
         std::vector<std::string> ids = w.own_ids[param];
         if (param == "seq")
           for (uint64_t q = 1; q <= head; ++q) ids.push_back(std::to_string(q));
-        for (const auto& id : ids) {
-          auto owner = w.owner_of[param].count(id) ? w.owner_of[param][id] : "";
-          targets.emplace_back(std::regex_replace(path, std::regex(R"(\{[a-z_]+\})"), id), owner);
-        }
-      } else {
-        targets.emplace_back(path, "");
+        std::vector<std::pair<std::string, std::string>> next;
+        for (const auto& [t, o] : targets)
+          for (const auto& id : ids) {
+            auto owner = w.owner_of[param].count(id) ? w.owner_of[param][id] : o;
+            next.emplace_back(std::regex_replace(t, std::regex("\\{" + param + "\\}"), id), owner);
+          }
+        targets = std::move(next);
+        if (targets.empty()) break;
       }
+      const bool admin_only = route["access"] == "admin";
       for (const auto& [target, owner] : targets) {
         const bool mutating = method != "GET";
-        if (mutating && owner == party) continue;  // own objects: not what this test is about
+        // Own objects: not what this test is about — except administrator routes, refused to every party.
+        if (mutating && owner == party && !admin_only) continue;
         const std::string t = method == "DELETE" ? target + "?version=1" : target;
         auto r = Http(s.port(), method, t, token, method == "POST" || method == "PUT" ? "{}" : "");
         ++requests;
         check_no_leak(party, method + " " + t, r.body);
+        if (admin_only) {
+          EXPECT_EQ(r.status, 403) << party << " on administrator route " << method << " " << t << ": " << r.body;
+        }
         if (mutating && !owner.empty()) {
           EXPECT_GE(r.status, 400) << party << " changed " << t << ": " << r.body;
         }
@@ -137,6 +156,9 @@ TEST(NeedToKnow, NothingLeaksAndNothingForeignChangesOnAnyRoute) {
     }
   }
   EXPECT_GT(requests, 100);
+  for (const auto& [party, token] : w.token) {
+    EXPECT_EQ(s.Get("/v1/me", token).status, 200) << party << " keeps its token";
+  }
   // Streams from the start.
   for (const auto& [party, token] : w.token) {
     StreamReader st(s.port(), token, "0");

@@ -234,6 +234,11 @@ std::optional<SseEvent> StreamReader::WaitFor(const std::function<bool(const Sse
   return found;
 }
 
+bool StreamReader::WaitClosed(double timeout_s) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, std::chrono::duration<double>(timeout_s), [&] { return done_; });
+}
+
 std::vector<SseEvent> StreamReader::Events() const {
   std::lock_guard lock(mu_);
   return events_;

@@ -77,6 +77,8 @@ class StreamReader {
   // Waits until an event satisfies pred (returns it) or the timeout passes (returns nullopt).
   std::optional<SseEvent> WaitFor(const std::function<bool(const SseEvent&)>& pred, double timeout_s);
   std::vector<SseEvent> Events() const;
+  // Waits until the server ends the stream (true) or the timeout passes (false).
+  bool WaitClosed(double timeout_s);
   void Close();
 
  private:

@@ -1,0 +1,58 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace deconflict::server {
+namespace {
+
+// Writes yaml to a fresh file and loads it over the defaults.
+Status Load(const std::string& yaml, ServeConfig* c) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("dc-config-test-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << yaml;
+  Status s = LoadServeConfig(path.string(), c);
+  std::filesystem::remove(path);
+  return s;
+}
+
+TEST(ServeConfig, WriteThreadsAndStreamWindowHaveDocumentedDefaults) {
+  ServeConfig c;
+  ASSERT_TRUE(Load("log_level: info\n", &c).ok());
+  EXPECT_EQ(c.service.write_threads, 128);
+  EXPECT_EQ(c.stream.max_events, 4096u);
+  EXPECT_EQ(c.stream.max_bytes, 4u << 20);
+}
+
+TEST(ServeConfig, ReadsWriteThreadsAndStreamWindow) {
+  ServeConfig c;
+  Status s = Load("write_threads: 48\nstream:\n  window_events: 100\n  window_bytes: 65536\n", &c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(c.service.write_threads, 48);
+  EXPECT_EQ(c.stream.max_events, 100u);
+  EXPECT_EQ(c.stream.max_bytes, 65536u);
+}
+
+TEST(ServeConfig, RefusesWriteThreadsOutOfRangeOrNotAnInteger) {
+  for (const auto& [yaml, why] : std::vector<std::pair<std::string, std::string>>{
+           {"write_threads: 0\n", "write_threads: 0 is out of range 1..1024"},
+           {"write_threads: 5000\n", "write_threads: 5000 is out of range 1..1024"},
+           {"write_threads: 2.5\n", "write_threads: expected an integer in 1..1024"},
+           {"write_threads: many\n", "write_threads: expected an integer in 1..1024"},
+           {"stream:\n  window_events: 0\n", "stream.window_events: 0 is out of range"},
+           {"stream:\n  window_bytes: 10\n", "stream.window_bytes: 10 is out of range"},
+           {"stream:\n  window: 10\n", "stream.window: unknown key"}}) {
+    ServeConfig c;
+    Status s = Load(yaml, &c);
+    ASSERT_FALSE(s.ok()) << yaml;
+    EXPECT_NE(s.message().find(why), std::string::npos) << s.message();
+  }
+  EXPECT_TRUE(CheckWriteThreads("--write-threads", 1).ok());
+  EXPECT_TRUE(CheckWriteThreads("--write-threads", 1024).ok());
+  EXPECT_EQ(CheckWriteThreads("--write-threads", -3).message(), "--write-threads: -3 is out of range 1..1024");
+}
+
+}  // namespace
+}  // namespace deconflict::server
