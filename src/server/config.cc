@@ -213,6 +213,18 @@ Status LoadServeConfig(const std::string& path, ServeConfig* c) {
     ch.Finish();
   }
   {
+    // Conformance of tracks bound to operations (docs/service.md "Conformance").
+    Section k(top.Get("conformance"), "conformance", &st);
+    auto& o = c->service;
+    k.Quantity("horizontal_tolerance", Dimension::kLength, &o.conformance.horizontal_tolerance_m, 0, 10000);
+    k.Quantity("vertical_tolerance", Dimension::kLength, &o.conformance.vertical_tolerance_m, 0, 3000);
+    k.Quantity("time_tolerance", Dimension::kTime, &o.conformance.time_tolerance_s, 0, 3600);
+    k.Quantity("nonconforming_after", Dimension::kTime, &o.nonconforming_after_s, 0, 600);
+    k.Quantity("conforming_after", Dimension::kTime, &o.conforming_after_s, 0, 600);
+    k.Quantity("off_nominal_horizon", Dimension::kTime, &o.off_nominal_horizon_s, 1, 3600);
+    k.Finish();
+  }
+  {
     Section d(top.Get("distress"), "distress", &st);
     d.Quantity("radius", Dimension::kLength, &c->service.distress_radius_m, 100, 1e6);
     d.Finish();

@@ -54,5 +54,29 @@ TEST(ServeConfig, RefusesWriteThreadsOutOfRangeOrNotAnInteger) {
   EXPECT_EQ(CheckWriteThreads("--write-threads", -3).message(), "--write-threads: -3 is out of range 1..1024");
 }
 
+TEST(ServeConfig, ReadsConformanceWithUnitsAndRefusesBadValues) {
+  ServeConfig c;
+  EXPECT_EQ(c.service.conformance.horizontal_tolerance_m, 15);
+  Status s = Load("conformance:\n  horizontal_tolerance: 100ft\n  vertical_tolerance: 20m\n"
+                  "  time_tolerance: 10s\n  nonconforming_after: 3s\n  conforming_after: 1min\n"
+                  "  off_nominal_horizon: 60s\n", &c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_NEAR(c.service.conformance.horizontal_tolerance_m, 30.48, 1e-9);
+  EXPECT_EQ(c.service.conformance.vertical_tolerance_m, 20);
+  EXPECT_EQ(c.service.conformance.time_tolerance_s, 10);
+  EXPECT_EQ(c.service.nonconforming_after_s, 3);
+  EXPECT_EQ(c.service.conforming_after_s, 60);
+  EXPECT_EQ(c.service.off_nominal_horizon_s, 60);
+  for (const auto& [yaml, why] : std::vector<std::pair<std::string, std::string>>{
+           {"conformance:\n  horizontal_tolerance: -1m\n", "conformance.horizontal_tolerance"},
+           {"conformance:\n  vertical_tolerance: 5s\n", "conformance.vertical_tolerance"},
+           {"conformance:\n  hysteresis: 5s\n", "conformance.hysteresis: unknown key"}}) {
+    ServeConfig bad;
+    Status e = Load(yaml, &bad);
+    ASSERT_FALSE(e.ok()) << yaml;
+    EXPECT_NE(e.message().find(why), std::string::npos) << e.message();
+  }
+}
+
 }  // namespace
 }  // namespace deconflict::server
