@@ -18,6 +18,16 @@ Status Load(const std::string& yaml, ServeConfig* c) {
   return s;
 }
 
+// Each yaml must be refused with a message containing its reason.
+void ExpectRefused(const std::vector<std::pair<std::string, std::string>>& cases) {
+  for (const auto& [yaml, why] : cases) {
+    ServeConfig c;
+    Status s = Load(yaml, &c);
+    ASSERT_FALSE(s.ok()) << yaml;
+    EXPECT_NE(s.message().find(why), std::string::npos) << s.message();
+  }
+}
+
 TEST(ServeConfig, WriteThreadsAndStreamWindowHaveDocumentedDefaults) {
   ServeConfig c;
   ASSERT_TRUE(Load("log_level: info\n", &c).ok());
@@ -36,19 +46,14 @@ TEST(ServeConfig, ReadsWriteThreadsAndStreamWindow) {
 }
 
 TEST(ServeConfig, RefusesWriteThreadsOutOfRangeOrNotAnInteger) {
-  for (const auto& [yaml, why] : std::vector<std::pair<std::string, std::string>>{
+  ExpectRefused({
            {"write_threads: 0\n", "write_threads: 0 is out of range 1..1024"},
            {"write_threads: 5000\n", "write_threads: 5000 is out of range 1..1024"},
            {"write_threads: 2.5\n", "write_threads: expected an integer in 1..1024"},
            {"write_threads: many\n", "write_threads: expected an integer in 1..1024"},
            {"stream:\n  window_events: 0\n", "stream.window_events: 0 is out of range"},
            {"stream:\n  window_bytes: 10\n", "stream.window_bytes: 10 is out of range"},
-           {"stream:\n  window: 10\n", "stream.window: unknown key"}}) {
-    ServeConfig c;
-    Status s = Load(yaml, &c);
-    ASSERT_FALSE(s.ok()) << yaml;
-    EXPECT_NE(s.message().find(why), std::string::npos) << s.message();
-  }
+           {"stream:\n  window: 10\n", "stream.window: unknown key"}});
   EXPECT_TRUE(CheckWriteThreads("--write-threads", 1).ok());
   EXPECT_TRUE(CheckWriteThreads("--write-threads", 1024).ok());
   EXPECT_EQ(CheckWriteThreads("--write-threads", -3).message(), "--write-threads: -3 is out of range 1..1024");
@@ -67,15 +72,10 @@ TEST(ServeConfig, ReadsConformanceWithUnitsAndRefusesBadValues) {
   EXPECT_EQ(c.service.nonconforming_after_s, 3);
   EXPECT_EQ(c.service.conforming_after_s, 60);
   EXPECT_EQ(c.service.off_nominal_horizon_s, 60);
-  for (const auto& [yaml, why] : std::vector<std::pair<std::string, std::string>>{
+  ExpectRefused({
            {"conformance:\n  horizontal_tolerance: -1m\n", "conformance.horizontal_tolerance"},
            {"conformance:\n  vertical_tolerance: 5s\n", "conformance.vertical_tolerance"},
-           {"conformance:\n  hysteresis: 5s\n", "conformance.hysteresis: unknown key"}}) {
-    ServeConfig bad;
-    Status e = Load(yaml, &bad);
-    ASSERT_FALSE(e.ok()) << yaml;
-    EXPECT_NE(e.message().find(why), std::string::npos) << e.message();
-  }
+           {"conformance:\n  hysteresis: 5s\n", "conformance.hysteresis: unknown key"}});
 }
 
 }  // namespace

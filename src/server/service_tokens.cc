@@ -18,13 +18,6 @@ Json TokenView(const store::Credential& c) {
               {"state", c.revoked ? "revoked" : "active"}};
 }
 
-Response Answer(Json body, int status = 200) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 }  // namespace
 
 Result<std::vector<store::Credential>> Service::ListTokens(const std::string& party) {
@@ -110,14 +103,14 @@ void Service::RegisterCredentialRoutes(Router& r) {
            if (!creds.ok()) return ErrorResponse(creds.status());
            Json list = Json::array();
            for (const auto& c : *creds) list.push_back(TokenView(c));
-           return Answer(Json{{"party", q.params.at("party_id")}, {"tokens", list}});
+           return Ok(Json{{"party", q.params.at("party_id")}, {"tokens", list}});
          })});
   r.Add({"DELETE", "/v1/parties/{party_id}/tokens/{token_id}", Access::kAdmin, false,
          admin_write([this](const Request& q) {
            const std::string& party = q.params.at("party_id");
            const std::string& id = q.params.at("token_id");
            if (Status s = RevokeToken(party, id); !s.ok()) return ErrorResponse(s);
-           return Answer(Json{{"party", party}, {"token_id", id}, {"state", "revoked"}});
+           return Ok(Json{{"party", party}, {"token_id", id}, {"state", "revoked"}});
          })});
   r.Add({"POST", "/v1/parties/{party_id}/tokens/rotate", Access::kAdmin, false, admin_write([this](const Request& q) {
            std::string label = "rotated";
@@ -133,7 +126,7 @@ void Service::RegisterCredentialRoutes(Router& r) {
            std::vector<std::string> revoked;
            auto token = RotateTokens(party, label, &revoked);
            if (!token.ok()) return ErrorResponse(token.status());
-           return Answer(Json{{"party", party},
+           return Ok(Json{{"party", party},
                               {"token", *token},
                               {"token_id", record::TokenHashHex(*token)},
                               {"label", label},
