@@ -164,18 +164,18 @@ void VolumeIndex::Find(const Query& q, std::vector<uint64_t>* out) const {
   };
   // A covering costs about as much per cell as filtering kSlotsPerCoveringCell slots: when the index
   // holds fewer volumes than the query's coverings would cost, scanning them all is cheaper.
+  auto level_used = [this](int li) {
+    for (int r = 0; r < kNumRungs; ++r)
+      if (count_[li][r] > 0) return true;
+    return false;
+  };
   double covering_cost = 0;
-  for (int li = 0; li < kNumLevels; ++li) {
-    bool any = false;
-    for (int r = 0; r < kNumRungs; ++r) any = any || count_[li][r] > 0;
-    if (any) covering_cost += kSlotsPerCoveringCell * std::max(1.0, EstimatedCells(padded, kLevels[li]));
-  }
+  for (int li = 0; li < kNumLevels; ++li)
+    if (level_used(li)) covering_cost += kSlotsPerCoveringCell * std::max(1.0, EstimatedCells(padded, kLevels[li]));
   bool scanned = covering_cost > static_cast<double>(slot_of_.size());
   std::vector<S2CellId> cells;
   for (int li = 0; li < kNumLevels && !scanned; ++li) {
-    bool any = false;
-    for (int r = 0; r < kNumRungs; ++r) any = any || count_[li][r] > 0;
-    if (!any) continue;
+    if (!level_used(li)) continue;
     const double estimate = EstimatedCells(padded, kLevels[li]);
     if (estimate > kMaxKeysPerQueryRung) {
       scanned = true;
