@@ -163,6 +163,22 @@ Status Channel::Apply(const Transition& t) {
   return Status::Ok();
 }
 
+bool Channel::Release(std::string_view notice_id) {
+  auto it = notices_.find(notice_id);
+  if (it == notices_.end() || !it->second.Settled()) return false;
+  order_.erase(std::find(order_.begin(), order_.end(), it->first));
+  notices_.erase(it);
+  return true;
+}
+
+size_t Channel::ReleaseSettled() {
+  std::vector<std::string> settled;
+  for (const auto& [id, n] : notices_)
+    if (n.Settled()) settled.push_back(id);
+  for (const auto& id : settled) Release(id);
+  return settled.size();
+}
+
 const Notice* Channel::Find(std::string_view notice_id) const {
   auto it = notices_.find(notice_id);
   return it == notices_.end() ? nullptr : &it->second;

@@ -66,6 +66,12 @@ class Channel {
   // notice; other transitions need the notice and recipient to exist.
   Status Apply(const Transition& t);
 
+  // Retention: forgets a settled notice (Notice::Settled; the service keeps it in the store and the record).
+  // Returns whether it was forgotten; a notice that is not settled, or unknown, stays as it is.
+  bool Release(std::string_view notice_id);
+  // Forgets every settled notice; returns how many.
+  size_t ReleaseSettled();
+
   const Notice* Find(std::string_view notice_id) const;
   // Notices the party sent or receives, oldest first.
   std::vector<const Notice*> ForParty(std::string_view party) const;

@@ -151,5 +151,26 @@ TEST(Channel, ForPartyListsSentAndReceivedNoticesOnly) {
   EXPECT_TRUE(ch.ForParty("yellow").empty());
 }
 
+TEST(Channel, ReleaseForgetsOnlySettledNotices) {
+  Channel ch([](auto&, auto&) { return Policy{60, {}}; });  // no steps: expires at the first deadline
+  ASSERT_TRUE(ch.Post(MakeNotice("n1", {"red", "green"}), 0).ok());
+  ASSERT_TRUE(ch.Post(MakeNotice("n2", {"red"}), 0).ok());
+  ASSERT_TRUE(ch.Acknowledge("n1", "red", 10).ok());
+  EXPECT_FALSE(ch.Release("n1")) << "green has neither acknowledged nor expired";
+  EXPECT_FALSE(ch.Release("nope"));
+  ASSERT_TRUE(ch.Acknowledge("n1", "green", 11).ok());
+  EXPECT_TRUE(ch.Find("n1")->Settled());
+  EXPECT_TRUE(ch.Release("n1"));
+  EXPECT_EQ(ch.Find("n1"), nullptr);
+  EXPECT_EQ(ch.ForParty("green").size(), 0u);
+  EXPECT_EQ(ch.size(), 1u);
+  auto t = ch.Tick(100);  // n2 expires for red
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].what, What::kExpired);
+  EXPECT_EQ(ch.ReleaseSettled(), 1u);
+  EXPECT_EQ(ch.size(), 0u);
+  EXPECT_TRUE(ch.Tick(1000).empty());
+}
+
 }  // namespace
 }  // namespace deconflict::channel

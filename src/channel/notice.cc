@@ -65,4 +65,10 @@ Recipient* Notice::FindRecipient(std::string_view party) {
   return nullptr;
 }
 
+bool Notice::Settled() const {
+  for (const auto& r : recipients)
+    if (r.state != DeliveryState::kAcknowledged && r.state != DeliveryState::kExpired) return false;
+  return true;
+}
+
 }  // namespace deconflict::channel

@@ -77,6 +77,8 @@ struct Notice {
 
   const Recipient* FindRecipient(std::string_view party) const;
   Recipient* FindRecipient(std::string_view party);
+  // Every recipient acknowledged or expired: nothing more can happen to the notice.
+  bool Settled() const;
 };
 
 }  // namespace deconflict::channel

@@ -10,6 +10,7 @@
 #include "core/units.h"
 #include "record/hash.h"
 #include "record/receipt.h"
+#include "server/need_to_know.h"
 #include "server/service_internal.h"
 #include "server/tokens.h"
 
@@ -20,8 +21,26 @@ namespace deconflict::server {
 Result<uint64_t> Service::Outbox::Record(const std::string& kind, const std::string& actor,
                                          std::vector<std::string> audience, Json payload,
                                          const std::string& event_type, std::vector<std::string> event_to) {
+  if (!event_type.empty() && event_to.empty()) event_to = audience;
+  std::vector<std::string> viewers = audience;
+  viewers.insert(viewers.end(), event_to.begin(), event_to.end());
+  if (!need_to_know::IsOneView(actor, viewers)) {
+    // Several parties who need not know of each other: one entry per party (need_to_know.h).
+    if (event_type.empty())
+      return Status::Internal("need-to-know: a " + kind + " entry would show " + std::to_string(viewers.size()) +
+                              " parties to each other");
+    std::sort(viewers.begin(), viewers.end());
+    viewers.erase(std::unique(viewers.begin(), viewers.end()), viewers.end());
+    uint64_t last = 0;
+    for (const auto& v : viewers) {
+      const bool shown = std::find(event_to.begin(), event_to.end(), v) != event_to.end();
+      auto e = Record(kind, actor, {v}, payload, shown ? event_type : std::string(), {});
+      if (!e.ok()) return e.status();
+      last = *e;
+    }
+    return last;
+  }
   if (!event_type.empty()) {
-    if (event_to.empty()) event_to = audience;
     payload["event"] = event_type;
     payload["event_to"] = event_to;
     for (const auto& p : event_to) audience.push_back(p);
@@ -35,6 +54,14 @@ Result<uint64_t> Service::Outbox::Record(const std::string& kind, const std::str
       events.emplace_back(p, StreamEvent{e->seq, event_type, e->payload, notice_id});
   }
   return e->seq;
+}
+
+Status Service::Outbox::RecordViews(const std::string& kind, const std::string& actor,
+                                    const std::vector<std::string>& viewers, const std::string& event_type,
+                                    const std::function<Json(const std::string&)>& view) {
+  for (const auto& v : viewers)
+    if (auto e = Record(kind, actor, {v}, view(v), event_type); !e.ok()) return e.status();
+  return Status::Ok();
 }
 
 Status Service::Commit(const std::function<Status(Outbox&)>& fn) {
@@ -146,6 +173,7 @@ Status Service::Load() {
       if (d.notice_id == sn->id)
         for (const auto& t : TransitionsFromDelivery(d)) (void)channel_.Apply(t);
   }
+  channel_.ReleaseSettled();  // retention: settled notices are read from the store
   if (Status p = LoadPlan(); !p.ok()) return p;
   sequencer_ = std::make_unique<Sequencer>(hub_, head);
   ConnectStreamArchive();
@@ -162,7 +190,7 @@ std::optional<StreamEvent> StreamEventOf(const record::Entry& e, const std::stri
     if (to.is_string() && to.get<std::string>() == party) {
       std::string notice_id;
       if (p.contains("notice_id") && p["notice_id"].is_string()) notice_id = p["notice_id"].get<std::string>();
-      return StreamEvent{e.seq, p["event"].get<std::string>(), e.payload, std::move(notice_id)};
+      return StreamEvent{e.seq, p["event"].get<std::string>(), need_to_know::StreamData(e, party), std::move(notice_id)};
     }
   return std::nullopt;
 }
@@ -207,6 +235,7 @@ void Service::ConnectStreamArchive() {
 }
 
 void Service::Start() {
+  started_us_ = ToMicros(Now());
   cycle_thread_ = std::thread([this] { CycleLoop(); });
 }
 
@@ -332,6 +361,16 @@ size_t Service::track_count() const {
   size_t n = 0;
   for (const auto& [p, m] : tracks_) n += m.size();
   return n;
+}
+
+size_t Service::live_notice_count() const {
+  std::lock_guard lock(channel_mu_);
+  return channel_.size();
+}
+
+size_t Service::alert_count() const {
+  std::lock_guard lock(alerts_mu_);
+  return alerts_.size();
 }
 
 size_t Service::open_alert_count() const {

@@ -124,6 +124,10 @@ class Service {
   // Counts for /metrics and tests.
   size_t track_count() const;
   size_t open_alert_count() const;
+  // Retention (docs/service.md): notices in memory (settled ones leave it) and alerts in memory (closed ones leave
+  // it); both are read from the store once gone.
+  size_t live_notice_count() const;
+  size_t alert_count() const;
 
  private:
   struct Outbox;
@@ -197,7 +201,12 @@ class Service {
   channel::Policy PolicyBetween(const std::string& sender, const std::string& recipient) const;
   Json NoticePayload(const channel::Notice& n) const;
   Json NoticeView(const channel::Notice& n, const std::string& party) const;
+  // The party's view of a notice it sent or receives, live (memory) or settled (store); NotFound otherwise.
+  // Takes channel_mu_ (REQUIRES: not held).
+  Result<Json> NoticeViewFor(const std::string& party, const std::string& id);
   Json DistressZoneJson(const DistressState& d) const;
+  // GET /v1/zones/{id} of a distress exclusion zone: every party may read it while the distress is active.
+  Response DistressZoneAnswer(const std::string& zone_id) const;
   Result<TrackState> CurrentTrack(const std::string& party, const std::string& id, double now_s) const;
   void OnStreamWritten(const std::string& party, const std::vector<StreamEvent>& events);
   // Reads stream events that fell out of the hub's window back from the store; registers the window metrics.
@@ -211,6 +220,11 @@ class Service {
   void FollowDistress(double now_s);
   void Escalate(double now_s);
   Json AlertView(const AlertState& a, const std::string& party) const;
+  // Stores party's view of the alert (store document kind alert, id "<alert id>:<party>") in the transaction, so
+  // that the alert can leave memory once closed (service_alerts.cc).
+  Status StageAlertView(Outbox& out, const AlertState& a, const std::string& party, Json view);
+  // The party's view of an alert document: "closed_at_restart" for one left open by an earlier run.
+  Json StoredAlertView(const store::Document& d) const;
 
   std::vector<std::string> PartyIds() const;
   static double Now();
@@ -245,7 +259,8 @@ class Service {
   std::map<std::string, std::shared_ptr<AlertState>> alerts_;  // by alert id
   std::map<std::pair<std::string, std::string>, std::string> open_by_pair_;
   std::map<std::string, std::shared_ptr<DistressState>> distress_;  // by "party/aircraft"
-  std::map<std::string, std::map<std::string, Json>> past_alerts_;  // alerts from before a restart: id -> party -> view
+  // Closed alerts are not kept here: each party's view of each alert is a store document (StageAlertView).
+  int64_t started_us_ = 0;  // when Start ran: an alert document still "open" from before is closed_at_restart
 
   // Detection state (only the cycle thread touches these).
   detect::Detector detector_;

@@ -7,6 +7,8 @@
 
 #include "record/hash.h"
 #include "record/receipt.h"
+#include "server/need_to_know.h"
+#include "server/pagination.h"
 #include "server/service_internal.h"
 
 namespace deconflict::server {
@@ -76,6 +78,8 @@ void Service::Routes(Router& r) {
   r.Add({"GET", "/metrics", Access::kPublic, false, read([this](const Request&) {
            Response res;
            metrics_.Set("dc_tracks", static_cast<double>(track_count()), "tracks held");
+           metrics_.Set("dc_notices_live", static_cast<double>(live_notice_count()), "notices in memory (not settled)");
+           metrics_.Set("dc_alerts_in_memory", static_cast<double>(alert_count()), "alerts in memory (open)");
            metrics_.Set("dc_stream_waiters", static_cast<double>(hub_.subscribers()), "streams waiting for events");
            auto st = store_.stats();
            metrics_.Set("dc_store_commits", static_cast<double>(st.commits), "durable commits (fsync)");
@@ -146,7 +150,7 @@ Response Service::HandleListParties(const Request& req) {
     if (req.who.admin || req.who.party == id) j["escalation_contact"] = p.escalation_contact;
     out.push_back(j);
   }
-  return Ok(Json{{"parties", out}});
+  return PagedAnswer(req, "parties", std::move(out), "id");
 }
 
 Response Service::HandleIssueToken(const Request& req) {
@@ -226,189 +230,6 @@ Response Service::HandleGetTracks(const Request& req) {
   return Ok(Json{{"tracks", own}, {"related", related}});
 }
 
-Response Service::HandleListAlerts(const Request& req) {
-  const bool open_only = req.query.count("state") && req.query.at("state") == "open";
-  Json out = Json::array();
-  std::lock_guard lock(alerts_mu_);
-  for (const auto& [id, views] : past_alerts_) {
-    if (open_only) break;
-    if (auto v = views.find(req.who.party); v != views.end() && !alerts_.count(id)) out.push_back(v->second);
-  }
-  for (const auto& [id, a] : alerts_) {
-    if (!a->Concerns(req.who.party)) continue;
-    if (open_only && !a->open) continue;
-    out.push_back(AlertView(*a, req.who.party));
-  }
-  return Ok(Json{{"alerts", out}});
-}
-
-Response Service::HandleGetAlert(const Request& req) {
-  const std::string& id = req.params.at("alert_id");
-  std::lock_guard lock(alerts_mu_);
-  if (auto it = alerts_.find(id); it != alerts_.end() && it->second->Concerns(req.who.party))
-    return Ok(AlertView(*it->second, req.who.party));
-  if (auto it = past_alerts_.find(id); it != past_alerts_.end())
-    if (auto v = it->second.find(req.who.party); v != it->second.end()) return Ok(v->second);
-  return ErrorResponse(Status::NotFound("no alert " + id + " for party " + req.who.party));
-}
-
-Response Service::HandlePostNotice(const Request& req) {
-  auto body = ObjectBody(req);
-  if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  channel::Notice n;
-  const std::string kind = r.Str("kind", true, 32);
-  if (r.ok()) {
-    auto k = channel::ParseNoticeKind(kind);
-    if (!k) r.Fail("kind", "expected one of free_text, advisory, operation_notice");
-    else if (*k == channel::NoticeKind::kAlert || *k == channel::NoticeKind::kDistress)
-      r.Fail("kind", "\"" + kind + "\" notices are made by the server (declare distress with POST /v1/distress)");
-    else n.kind = *k;
-  }
-  std::vector<std::string> to = r.StrList("to", true, 64);
-  n.text = r.Str("text", true, 4000);
-  if (auto p = r.OptStr("priority", 16)) {
-    auto pr = channel::ParsePriority(*p);
-    if (!pr || *pr == channel::Priority::kDistress) r.Fail("priority", "expected one of routine, priority, immediate");
-    else n.priority = *pr;
-  }
-  n.operation_id = r.OptStr("operation_id", 128).value_or("");
-  n.zone_id = r.OptStr("zone_id", 128).value_or("");
-  n.valid_until_s = r.OptNum("valid_until_s", 0, 1e11);
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  if (to.size() == 1 && to[0] == "*") {
-    to.clear();
-    for (const auto& p : PartyIds())
-      if (p != req.who.party) to.push_back(p);
-  }
-  for (const auto& p : to) n.recipients.push_back(channel::RecipientFor(p));
-  n.sender = req.who.party;
-  auto id = SendNotice(std::move(n));
-  if (!id.ok()) return ErrorResponse(id.status());
-  std::lock_guard lock(channel_mu_);
-  return Ok(NoticeView(*channel_.Find(*id), req.who.party), 201);
-}
-
-Result<std::string> Service::SendNotice(const std::string& sender, const std::vector<std::string>& to,
-                                        const std::string& kind, const std::string& text) {
-  channel::Notice n;
-  auto k = channel::ParseNoticeKind(kind);
-  if (!k) return Status::Invalid("kind: unknown notice kind \"" + kind + "\"");
-  n.kind = *k;
-  n.sender = sender;
-  n.text = text;
-  for (const auto& p : to) n.recipients.push_back(channel::RecipientFor(p));
-  return SendNotice(std::move(n));
-}
-
-Result<std::string> Service::SendNotice(channel::Notice n) {
-  if (n.kind == channel::NoticeKind::kAlert || n.kind == channel::NoticeKind::kDistress)
-    return Status::Invalid("kind: alert and distress notices are made by the server");
-  if (n.kind == channel::NoticeKind::kOperationNotice && n.operation_id.empty() && n.zone_id.empty())
-    return Status::Invalid("operation_id: an operation notice links an operation_id or a zone_id");
-  std::set<std::string> seen;
-  for (size_t i = 0; i < n.recipients.size(); ++i) {
-    const std::string& p = n.recipients[i].party;
-    const std::string field = "to[" + std::to_string(i) + "]";
-    if (p == n.sender) return Status::Invalid(field + ": a party does not send notices to itself");
-    if (!PartyExists(p)) return Status::Invalid(field + ": no party \"" + p + "\"");
-    if (!seen.insert(p).second) return Status::Invalid(field + ": \"" + p + "\" listed twice");
-  }
-  if (n.recipients.empty()) return Status::Invalid("to: no recipients");
-  // A linked operation or zone must be the sender's own.
-  for (auto [kind_doc, id, field] : {std::tuple{store::DocumentKind::kOperation, n.operation_id, "operation_id"},
-                                     std::tuple{store::DocumentKind::kZone, n.zone_id, "zone_id"}}) {
-    if (id.empty()) continue;
-    Status s = store_.Read([&](store::ReadTx& tx) -> Status {
-      auto d = tx.GetDocument(kind_doc, id);
-      if (!d.ok() || d->owner != n.sender)
-        return Status::Invalid(std::string(field) + ": no " + store::DocumentKindName(kind_doc) + " \"" + id +
-                               "\" of party " + n.sender);
-      return Status::Ok();
-    });
-    if (!s.ok()) return s;
-  }
-  n.id = NewId("nt_");
-  const double now = Now();
-  std::lock_guard lock(channel_mu_);
-  Status s = Commit([&](Outbox& out) { return StageNotice(out, n, record::kind::kNotice, Json::object(), now); });
-  if (!s.ok()) return s;
-  (void)channel_.Post(n, now);
-  metrics_.Add("dc_notices_total");
-  return n.id;
-}
-
-Response Service::HandleListNotices(const Request& req) {
-  Json out = Json::array();
-  std::lock_guard lock(channel_mu_);
-  for (const channel::Notice* n : channel_.ForParty(req.who.party)) out.push_back(NoticeView(*n, req.who.party));
-  return Ok(Json{{"notices", out}});
-}
-
-Response Service::HandleGetNotice(const Request& req) {
-  const std::string& id = req.params.at("notice_id");
-  std::lock_guard lock(channel_mu_);
-  const channel::Notice* n = channel_.Find(id);
-  if (!n || (n->sender != req.who.party && !n->FindRecipient(req.who.party)))
-    return ErrorResponse(Status::NotFound("no notice " + id + " for party " + req.who.party));
-  return Ok(NoticeView(*n, req.who.party));
-}
-
-Response Service::HandleAckNotice(const Request& req) {
-  auto body = ObjectBody(req, true);
-  if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string comment = r.OptStr("comment", 1000).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  const std::string& id = req.params.at("notice_id");
-  if (Status s = Acknowledge(req.who.party, id, comment); !s.ok()) return ErrorResponse(s);
-  std::lock_guard lock(channel_mu_);
-  return Ok(NoticeView(*channel_.Find(id), req.who.party));
-}
-
-Status Service::Acknowledge(const std::string& party, const std::string& id, const std::string& comment) {
-  std::lock_guard lock(channel_mu_);
-  const channel::Notice* n = channel_.Find(id);
-  const channel::Recipient* rec = n ? n->FindRecipient(party) : nullptr;
-  if (!rec) return Status::NotFound("no notice " + id + " addressed to " + party);
-  if (rec->state == channel::DeliveryState::kAcknowledged) return Status::Ok();
-  if (rec->state == channel::DeliveryState::kExpired)
-    return Status::Conflict("notice " + id + " expired for " + party + " before it was acknowledged");
-  const double now = Now();
-  Status s = Commit([&](Outbox& out) -> Status {
-    auto d = out.tx.UpdateDelivery(id, party, store::DeliveryState::kAcknowledged, ToMicros(now));
-    if (!d.ok()) return d.status();
-    std::vector<std::string> to;
-    if (!n->sender.empty() && n->sender != party) to.push_back(n->sender);
-    return out.Record(record::kind::kAcknowledgement, party, {party},
-                      Json{{"notice_id", id}, {"recipient", party}, {"state", "acknowledged"}, {"at_s", now},
-                           {"comment", comment}},
-                      to.empty() ? "" : "notice_state", to)
-        .status();
-  });
-  if (!s.ok()) return s;
-  (void)channel_.Acknowledge(id, party, now);
-  metrics_.Add("dc_acknowledgements_total");
-  return Status::Ok();
-}
-
-void Service::AcknowledgeOlderThan(const std::string& party, double age_s, const std::vector<std::string>& kinds) {
-  std::vector<std::string> due;
-  const double now = Now();
-  {
-    std::lock_guard lock(channel_mu_);
-    for (const channel::Notice* n : channel_.ForParty(party)) {
-      const channel::Recipient* r = n->FindRecipient(party);
-      if (!r || r->state == channel::DeliveryState::kAcknowledged || r->state == channel::DeliveryState::kExpired)
-        continue;
-      if (now - r->queued_at_s < age_s) continue;
-      if (std::find(kinds.begin(), kinds.end(), channel::NoticeKindName(n->kind)) == kinds.end()) continue;
-      due.push_back(n->id);
-    }
-  }
-  for (const auto& id : due) (void)Acknowledge(party, id, "acknowledged by the duty officer");
-}
-
 Response Service::HandlePostDistress(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
@@ -427,12 +248,12 @@ Response Service::HandlePostDistress(const Request& req) {
   return Ok(Json{{"notice_id", *id}, {"zone", DistressZoneJson(d)}}, 201);
 }
 
-Response Service::HandleListDistress(const Request&) {
+Response Service::HandleListDistress(const Request& req) {
   // Every active distress binds every party: all are listed.
   Json out = Json::array();
   std::lock_guard lock(alerts_mu_);
   for (const auto& [k, d] : distress_) out.push_back(DistressZoneJson(*d));
-  return Ok(Json{{"distress", out}});
+  return PagedAnswer(req, "distress", std::move(out), "zone_id");
 }
 
 Response Service::HandleCancelDistress(const Request& req) {
@@ -448,6 +269,10 @@ Response Service::HandleReceipt(const Request& req) {
     return ErrorResponse(Status::Invalid("seq: expected a positive integer"));
   auto receipt = store_.IssueReceipt(req.who.party, seq);
   if (!receipt.ok()) return ErrorResponse(receipt.status());
+  if (!need_to_know::MayShowWhole(receipt->entry, req.who.party))
+    return ErrorResponse(Status(ErrorCode::kPermissionDenied,
+                                "entry " + text + " was recorded for several parties at once (before per-party "
+                                "entries); its receipt would name the others"));
   Response res;
   res.raw = record::ReceiptToJson(*receipt);
   res.content_type = "application/json";

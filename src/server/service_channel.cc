@@ -212,6 +212,9 @@ void Service::Escalate(double now_s) {
   });
   if (!s.ok()) spdlog::error("escalation of {} notices not stored: {}", ts.size(), s.ToString());
   metrics_.Add("dc_escalations_total", static_cast<double>(ts.size()));
+  if (!s.ok()) return;  // kept in memory: the next restart rebuilds from the store
+  for (const auto& t : ts)  // settled by an expiry: it lives on in the store and the record
+    if (t.what == Transition::What::kExpired && channel_.Release(t.notice_id)) metrics_.Add("dc_notices_released_total");
 }
 
 Result<TrackState> Service::CurrentTrack(const std::string& party, const std::string& id, double now_s) const {
@@ -293,6 +296,13 @@ Json Service::DistressZoneJson(const DistressState& d) const {
   return Json{{"zone_id", d.zone_id},       {"kind", "distress_exclusion"}, {"owner", d.party},
               {"aircraft_id", d.aircraft_id}, {"binds", "all"},             {"center_lat_deg", d.lat_deg},
               {"center_lon_deg", d.lon_deg}, {"radius_m", d.radius_m},      {"notice_id", d.notice_id}};
+}
+
+Response Service::DistressZoneAnswer(const std::string& zone_id) const {
+  std::lock_guard lock(alerts_mu_);
+  for (const auto& [key, d] : distress_)
+    if (d->zone_id == zone_id) return Ok(DistressZoneJson(*d));
+  return ErrorResponse(Status::NotFound("no zone " + zone_id + " (no active distress has it)"));
 }
 
 Status Service::CancelDistress(const std::string& party, const std::string& aircraft_id) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/units.h"
+#include "server/need_to_know.h"
 #include "server/service_internal.h"
 
 namespace deconflict::server {
@@ -267,6 +268,7 @@ void Service::DetectAndAlert(double now_s) {
           auto r = out.Record(record::kind::kAlert, record::kServerActor, {p}, view, "alert");
           if (!r.ok()) return r.status();
         }
+        if (Status st = StageAlertView(out, *c.alert, p, std::move(view)); !st.ok()) return st;
       }
     }
     return StageOperationStates(out, op_writes);
@@ -285,9 +287,11 @@ void Service::DetectAndAlert(double now_s) {
     for (auto& [p, id] : c.alert->notice_of) notices[p] = id;
     slot = c.alert;
     slot->notice_of = notices;
-    if (!c.alert->open)
+    if (!c.alert->open) {
       for (auto it = open_by_pair_.begin(); it != open_by_pair_.end();)
         it = it->second == c.alert->id ? open_by_pair_.erase(it) : std::next(it);
+      alerts_.erase(c.alert->id);  // retention: a closed alert is read from the store (StageAlertView)
+    }
   }
   metrics_.Add("dc_alert_changes_total", static_cast<double>(changes.size()));
   metrics_.Set("dc_alerts_open", static_cast<double>(open_by_pair_.size()), "open alerts");
@@ -324,16 +328,9 @@ void Service::RestoreFromEntry(const record::Entry& e, const Json& p) {
     const std::string type = p["event"].get<std::string>();
     const std::string notice_id = p.value("notice_id", std::string());
     for (const auto& party : p["event_to"])
-      if (party.is_string()) hub_.Publish(party.get<std::string>(), {StreamEvent{e.seq, type, e.payload, notice_id}});
-    if (e.kind == record::kind::kAlert && p.contains("alert_id") && !e.audience.empty()) {
-      Json view = p;
-      view.erase("event");
-      view.erase("event_to");
-      view.erase("change");
-      if (view.value("state", "") == "open") view["state"] = "closed_at_restart";
-      std::lock_guard lock(alerts_mu_);
-      for (const auto& party : p["event_to"]) past_alerts_[p["alert_id"].get<std::string>()][party.get<std::string>()] = view;
-    }
+      if (party.is_string())
+        hub_.Publish(party.get<std::string>(),
+                     {StreamEvent{e.seq, type, need_to_know::StreamData(e, party.get<std::string>()), notice_id}});
   }
   if (e.kind == record::kind::kDistress && p.contains("zone") && p.value("action", "") == "declared") {
     const Json& z = p["zone"];

@@ -3,6 +3,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -12,6 +13,7 @@
 
 #include "channel/channel.h"
 #include "plan/registry.h"
+#include "server/pagination.h"
 #include "server/service.h"
 
 namespace deconflict::server {
@@ -28,6 +30,13 @@ struct Service::Outbox {
   // was shown. The payload gets "event" and "event_to" fields so that a restart rebuilds the streams.
   Result<uint64_t> Record(const std::string& kind, const std::string& actor, std::vector<std::string> audience,
                           Json payload, const std::string& event_type = {}, std::vector<std::string> event_to = {});
+  // Need-to-know (need_to_know.h): an entry names at most two parties. An event for more (audience and event_to
+  // together, with the actor) is written by Record as one entry per party, each alone in its audience and
+  // event_to (the returned seq is the last); a non-event entry that would name more is refused (kInternal).
+  // RecordViews writes one entry per viewer with its own view of the event (e.g. a zone without the list of
+  // whom else it binds).
+  Status RecordViews(const std::string& kind, const std::string& actor, const std::vector<std::string>& viewers,
+                     const std::string& event_type, const std::function<Json(const std::string&)>& view);
 };
 
 // One alert: a predicted loss of separation between aircraft of two parties (or a zone intrusion).

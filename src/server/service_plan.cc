@@ -108,14 +108,15 @@ Result<T> ParseOne(const Json& body, const char* list, const std::string& owner)
   }
 }
 
-// The preconditions of a create or replace of a versioned operation or zone: another party's object answers as
-// if absent (404); a create needs it absent, a replace needs it present at the version named (else 409 stale).
+// The preconditions of a create or replace of a versioned operation or zone: a create of a held id is 409 "id X is
+// taken" (ids are unique across parties; the holder is not named); for a replace, another party's object answers
+// as if absent (404), and the version named must be the current one (else 409 stale).
 // owner: the engine's owner of the id (nullptr when absent); current: its store version (0 when absent).
 Status WritePrecondition(const char* what, const std::string& id, const std::string& party, const std::string* owner,
                          int64_t current, bool create, int64_t expected) {
+  if (create && (owner || current != 0)) return Status(ErrorCode::kAlreadyExists, std::string("id ") + id + " is taken");
   const Status absent = Status::NotFound(std::string("no ") + what + " " + id + " of party " + party);
   if (owner && *owner != party) return absent;
-  if (create && current != 0) return Status(ErrorCode::kAlreadyExists, std::string(what) + " " + id + " exists");
   if (!create && current == 0) return absent;
   if (!create && expected != current)
     return Status::Conflict("version: stale version token " + std::to_string(expected) + " (current " +
@@ -297,9 +298,8 @@ Response Service::PutOperation(const Request& req, bool create) {
     std::lock_guard lock(plan_->mu);
     auto cur = plan_->registry.GetOperation(op->id);
     const int64_t current = plan_->op_version.count(op->id) ? plan_->op_version[op->id] : 0;
-    if (Status p = WritePrecondition("operation", op->id, req.who.party, cur ? &cur->owner : nullptr, current, create, expected);
-        !p.ok())
-      return ErrorResponse(p);
+    const Status pre = WritePrecondition("operation", op->id, req.who.party, cur ? &cur->owner : nullptr, current, create, expected);
+    if (!pre.ok()) return ErrorResponse(pre);
     if (plan_->in_flight.count(key)) return ErrorResponse(Status::Conflict("operation " + op->id + ": another change is in flight"));
     auto d = plan_->registry.PutOperation(*op, cur ? cur->version : 0, now);
     if (!d.ok()) return ErrorResponse(d.status());
@@ -417,9 +417,8 @@ Response Service::PutZone(const Request& req, bool create) {
   std::lock_guard lock(plan_->mu);
   auto cur = plan_->registry.GetZone(z->id);
   const int64_t current = plan_->zone_version.count(z->id) ? plan_->zone_version[z->id] : 0;
-  if (Status p = WritePrecondition("zone", z->id, req.who.party, cur ? &cur->owner : nullptr, current, create, expected);
-      !p.ok())
-    return ErrorResponse(p);
+  const Status pre = WritePrecondition("zone", z->id, req.who.party, cur ? &cur->owner : nullptr, current, create, expected);
+  if (!pre.ok()) return ErrorResponse(pre);
   // Which parties it binds (they are shown the zone).
   std::vector<std::string> bound;
   for (const auto& p : PartyIds())
@@ -441,9 +440,9 @@ Response Service::PutZone(const Request& req, bool create) {
     auto e = out.Record(record::kind::kInput, req.who.party, {req.who.party},
                         Json{{"input", create ? "zone_created" : "zone_updated"}, {"zone", view}});
     if (!e.ok()) return e.status();
-    if (bound.empty()) return Status::Ok();
-    return out.Record("zone", record::kServerActor, bound, Json{{"action", create ? "created" : "updated"}, {"zone", view}}, "zone")
-        .status();
+    Json shown{{"action", create ? "created" : "updated"}, {"zone", view}};
+    shown["zone"].erase("binds");  // who else it binds is the owner's business: one entry per bound party
+    return out.RecordViews("zone", record::kServerActor, bound, "zone", [&](const std::string&) { return shown; });
   });
   if (!s.ok()) return ErrorResponse(s);
   auto zd = plan_->registry.PutZone(*z, cur ? cur->version : 0, now);
@@ -556,7 +555,7 @@ void Service::RegisterPlanRoutes(Router& r) {
              j["version"] = v;
              out.push_back(j);
            }
-           return Ok(Json{{"operations", out}});
+           return PagedAnswer(q, "operations", std::move(out), "id");
          })});
   r.Add({"GET", "/v1/operations/{operation_id}", Access::kParty, false, read([this](const Request& q) {
            const auto& id = q.params.at("operation_id");
@@ -584,10 +583,11 @@ void Service::RegisterPlanRoutes(Router& r) {
              if (z->owner != q.who.party) j.erase("binds");  // who else it binds is the owner's business
              out.push_back(j);
            }
-           return Ok(Json{{"zones", out}});
+           return PagedAnswer(q, "zones", std::move(out), "id");
          })});
   r.Add({"GET", "/v1/zones/{zone_id}", Access::kParty, false, read([this](const Request& q) {
            const auto& id = q.params.at("zone_id");
+           if (id.rfind("distress.", 0) == 0) return DistressZoneAnswer(id);  // binds everyone while active
            std::lock_guard lock(plan_->mu);
            auto z = plan_->registry.GetZone(id);
            if (!z || (z->owner != q.who.party && !z->Binds(q.who.party)) || !plan_->zone_version.count(id))
@@ -608,7 +608,7 @@ void Service::RegisterPlanRoutes(Router& r) {
              auto a = plan_->registry.agreements().Get(q.who.party, p);
              if (a) out.push_back(AgreementJson(*a, q.who.party));
            }
-           return Ok(Json{{"agreements", out}});
+           return PagedAnswer(q, "agreements", std::move(out), "counterparty");
          })});
   r.Add({"GET", "/v1/agreements/{counterparty}", Access::kParty, false, read([this](const Request& q) {
            const auto& other = q.params.at("counterparty");

@@ -201,6 +201,7 @@ constexpr const char* kSchema[] = {
     " expired_us BIGINT NOT NULL, deadline_us BIGINT NOT NULL, escalation_level INTEGER NOT NULL,"
     " priority INTEGER NOT NULL, PRIMARY KEY (notice_id, recipient))",
     "CREATE INDEX IF NOT EXISTS deliveries_recipient ON deliveries (recipient, state)",
+    "CREATE INDEX IF NOT EXISTS notices_sender ON notices (sender)",
     "CREATE INDEX IF NOT EXISTS deliveries_deadline ON deliveries (state, deadline_us)",
     "CREATE TABLE IF NOT EXISTS record_entries (seq BIGINT PRIMARY KEY, time_us BIGINT NOT NULL,"
     " kind TEXT NOT NULL, actor TEXT NOT NULL, audience TEXT NOT NULL, payload TEXT NOT NULL,"

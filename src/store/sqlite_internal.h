@@ -105,6 +105,7 @@ class SqlTx final : public WriteTx {
   Result<Notice> GetNotice(std::string_view id) override;
   Result<Delivery> GetDelivery(std::string_view notice_id, std::string_view recipient) override;
   Result<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter) override;
+  Result<std::vector<Notice>> ListNotices(const NoticeFilter& filter) override;
   Result<record::Entry> GetEntry(std::uint64_t seq) override;
   Result<std::uint64_t> HeadSeq() override;
   Result<std::vector<record::Entry>> ListEntries(std::uint64_t from_seq, std::size_t limit) override;

@@ -27,7 +27,7 @@ std::string Sql(std::initializer_list<std::string_view> parts) {
 Party ReadParty(const Stmt& q) { return Party{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4)}; }
 
 Result<DocumentKind> ParseKind(const std::string& s) {
-  for (DocumentKind k : {DocumentKind::kOperation, DocumentKind::kZone, DocumentKind::kAgreement}) {
+  for (DocumentKind k : {DocumentKind::kOperation, DocumentKind::kZone, DocumentKind::kAgreement, DocumentKind::kAlert}) {
     if (s == DocumentKindName(k)) return k;
   }
   return Status::Corruption("stored document kind \"" + s + "\" is unknown");
@@ -48,6 +48,19 @@ Result<Document> ReadDocument(const Stmt& q) {
   d.version = q.Int(8);
   d.updated_us = q.Int(9);
   return d;
+}
+
+// A document row of SELECT kDocCols, rowid.
+Result<Document> ReadDocumentAt(const Stmt& q) {
+  auto d = ReadDocument(q);
+  if (d.ok()) d->position = q.Int(10);
+  return d;
+}
+
+Notice ReadNotice(const Stmt& s) {
+  Notice n{s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(4), s.Text(5), s.Int(6)};
+  n.position = s.Int(7);
+  return n;
 }
 
 Result<DeliveryState> ParseDeliveryState(const std::string& s) {
@@ -221,29 +234,30 @@ Status SqlTx::RevokeCredential(std::string_view token_hash) {
 // ---- documents ----
 
 Result<Document> SqlTx::GetDocument(DocumentKind kind, std::string_view id) {
-  Stmt q(db_, Sql({"SELECT ", kDocCols, " FROM documents WHERE kind = ? AND id = ?"}));
+  Stmt q(db_, Sql({"SELECT ", kDocCols, ", rowid FROM documents WHERE kind = ? AND id = ?"}));
   q.Bind(DocumentKindName(kind)).Bind(id);
   auto row = q.Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound(DocName(kind, id) + " does not exist");
-  return ReadDocument(q);
+  return ReadDocumentAt(q);
 }
 
 Result<std::vector<Document>> SqlTx::ListDocuments(DocumentKind kind, const DocumentFilter& f) {
-  std::string sql = Sql({"SELECT ", kDocCols, " FROM documents WHERE kind = ?"});
+  std::string sql = Sql({"SELECT ", kDocCols, ", rowid FROM documents WHERE kind = ?"});
   if (!f.owner.empty()) sql += " AND owner = ?";
   if (!f.involving.empty()) sql += " AND (owner = ? OR counterparty = ?)";
   if (!f.state.empty()) sql += " AND state = ?";
   if (f.active_at != 0) sql += " AND ((start_us = 0 AND end_us = 0) OR (start_us <= ? AND end_us >= ?))";
-  sql += " ORDER BY id LIMIT ?";
+  sql += f.after_position >= 0 ? " AND rowid > ? ORDER BY rowid LIMIT ?" : " ORDER BY id LIMIT ?";
   Stmt q(db_, sql);
   q.Bind(DocumentKindName(kind));
   if (!f.owner.empty()) q.Bind(f.owner);
   if (!f.involving.empty()) q.Bind(f.involving).Bind(f.involving);
   if (!f.state.empty()) q.Bind(f.state);
   if (f.active_at != 0) q.Bind(f.active_at).Bind(f.active_at);
+  if (f.after_position >= 0) q.Bind(f.after_position);
   q.Bind(Limit(f.limit));
-  return Collect<Document>(q, ReadDocument);
+  return Collect<Document>(q, ReadDocumentAt);
 }
 
 Result<std::vector<Document>> SqlTx::DocumentHistory(DocumentKind kind, std::string_view id) {
@@ -400,6 +414,16 @@ Result<Notice> SqlTx::GetNotice(std::string_view id) {
         return Notice{s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(4), s.Text(5), s.Int(6)};
       },
       "notice " + std::string(id) + " does not exist");
+}
+
+Result<std::vector<Notice>> SqlTx::ListNotices(const NoticeFilter& f) {
+  // Sent (index notices_sender) or received (index deliveries_recipient); a sender is never its own recipient.
+  Stmt q(db_,
+         "SELECT id, kind, sender, priority, ref, body, created_us, rowid FROM notices WHERE sender = ? AND rowid > ?"
+         " UNION SELECT n.id, n.kind, n.sender, n.priority, n.ref, n.body, n.created_us, n.rowid FROM deliveries d"
+         " JOIN notices n ON n.id = d.notice_id WHERE d.recipient = ? AND n.rowid > ? ORDER BY 8 LIMIT ?");
+  q.Bind(f.party).Bind(f.after_position).Bind(f.party).Bind(f.after_position).Bind(Limit(f.limit));
+  return Collect<Notice>(q, [](const Stmt& s) { return Result<Notice>(ReadNotice(s)); });
 }
 
 Result<Delivery> SqlTx::GetDelivery(std::string_view notice_id, std::string_view recipient) {

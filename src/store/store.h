@@ -83,6 +83,9 @@ class ReadTx {
   virtual Result<Notice> GetNotice(std::string_view id) = 0;
   virtual Result<Delivery> GetDelivery(std::string_view notice_id, std::string_view recipient) = 0;
   virtual Result<std::vector<Delivery>> ListDeliveries(const DeliveryFilter& filter) = 0;
+  // Notices filter.party sent or receives with position > filter.after_position, in insertion order, at most
+  // filter.limit (pages never repeat or skip a notice, whatever is inserted meanwhile).
+  virtual Result<std::vector<Notice>> ListNotices(const NoticeFilter& filter) = 0;
 
   // The record. HeadSeq: last seq, 0 when empty.
   virtual Result<record::Entry> GetEntry(std::uint64_t seq) = 0;

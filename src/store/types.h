@@ -32,8 +32,10 @@ struct Credential {
 
 // Operations, zones and agreements are documents: the engine's JSON body, opaque to the store,
 // plus the few fields the store indexes and a version token for optimistic concurrency.
-enum class DocumentKind { kOperation, kZone, kAgreement };
-const char* DocumentKindName(DocumentKind k);  // "operation", "zone", "agreement"
+// kAlert: one party's view of one alert (id "<alert id>:<party>", owner the party), kept so that closed alerts
+// need not stay in the server's memory.
+enum class DocumentKind { kOperation, kZone, kAgreement, kAlert };
+const char* DocumentKindName(DocumentKind k);  // "operation", "zone", "agreement", "alert"
 
 struct Document {
   DocumentKind kind = DocumentKind::kOperation;
@@ -45,6 +47,7 @@ struct Document {
   TimeUs end_us = 0;
   std::string body;          // JSON text, stored verbatim (the store checks it parses)
   std::int64_t version = 0;  // set by the store: 1 on create, +1 on each update. The version token.
+  std::int64_t position = 0;  // set by the store on read: insertion order (updates keep it); a list cursor
   TimeUs updated_us = 0;     // set by the store
 };
 
@@ -58,6 +61,9 @@ struct DocumentFilter {
   std::string state;             // only this state ("" = any)
   TimeUs active_at = 0;          // only windows containing this time (0 = any); 0/0 windows always match
   std::size_t limit = 10000;     // at most this many, ordered by id
+  // >= 0: only documents with position > after_position, ordered by position (insertion order) instead of id.
+  // Pages that follow each other this way never repeat or skip a document, whatever is inserted meanwhile.
+  std::int64_t after_position = -1;
 };
 
 // Track states are persisted as the latest state per (party, id); history lives in the record.
@@ -74,6 +80,14 @@ struct Notice {
   std::string ref;         // linked operation/zone/alert id; may be empty
   std::string body;        // JSON text
   TimeUs created_us = 0;   // set by the store
+  std::int64_t position = 0;  // set by the store on read: insertion order; a list cursor
+};
+
+// Notices a party sent or receives, in insertion order, after a position (ListNotices).
+struct NoticeFilter {
+  std::string party;              // required
+  std::int64_t after_position = 0;
+  std::size_t limit = 100;
 };
 
 // One notice to one recipient. Transitions (UpdateDelivery):

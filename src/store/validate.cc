@@ -10,6 +10,7 @@ const char* DocumentKindName(DocumentKind k) {
     case DocumentKind::kOperation: return "operation";
     case DocumentKind::kZone: return "zone";
     case DocumentKind::kAgreement: return "agreement";
+    case DocumentKind::kAlert: return "alert";
   }
   return "unknown";
 }
