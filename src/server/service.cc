@@ -174,6 +174,7 @@ Status Service::Load() {
         for (const auto& t : TransitionsFromDelivery(d)) (void)channel_.Apply(t);
   }
   channel_.ReleaseSettled();  // retention: settled notices are read from the store
+  started_us_ = ToMicros(Now());  // alert documents still "open" from before were closed by the restart
   if (Status p = LoadPlan(); !p.ok()) return p;
   sequencer_ = std::make_unique<Sequencer>(hub_, head);
   ConnectStreamArchive();
@@ -235,7 +236,6 @@ void Service::ConnectStreamArchive() {
 }
 
 void Service::Start() {
-  started_us_ = ToMicros(Now());
   cycle_thread_ = std::thread([this] { CycleLoop(); });
 }
 

@@ -260,7 +260,7 @@ class Service {
   std::map<std::pair<std::string, std::string>, std::string> open_by_pair_;
   std::map<std::string, std::shared_ptr<DistressState>> distress_;  // by "party/aircraft"
   // Closed alerts are not kept here: each party's view of each alert is a store document (StageAlertView).
-  int64_t started_us_ = 0;  // when Start ran: an alert document still "open" from before is closed_at_restart
+  int64_t started_us_ = 0;  // when Load ran: an alert document still "open" from before is closed_at_restart
 
   // Detection state (only the cycle thread touches these).
   detect::Detector detector_;
