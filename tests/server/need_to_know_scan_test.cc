@@ -111,6 +111,7 @@ TEST(NeedToKnowScan, NoPartyReceivesAnyNameOrIdItHasNoNeedToKnow) {
   // A create of an id another party holds: refused without naming the holder (charlie does not know bravo).
   auto taken = post(kC, "/v1/operations", Json{{"id", "OP-BRAVO-1"}, {"priority", 1}, {"volumes", {Volume(40, 30, now)}}});
   EXPECT_EQ(taken.status, 409) << taken.body;
+  EXPECT_NE(taken.body.find("id OP-BRAVO-1 is taken"), std::string::npos) << taken.body;
   // A zone of alpha's binding bravo and charlie (who need not know of each other).
   auto z = post(kA, "/v1/zones", Json{{"id", "ZONE-ALPHA-1"}, {"kind", "protected-site"}, {"binds", {kB, kC}},
                                       {"volumes", {Volume(25, 30, now)}}});
@@ -132,6 +133,11 @@ TEST(NeedToKnowScan, NoPartyReceivesAnyNameOrIdItHasNoNeedToKnow) {
   w.TellAll({kD, "AC-DELTA-1", "CS-DELTA", distress_zone, ds.json()["notice_id"].get<std::string>(), "TEXT-MAYDAY"});
   w.Tell({kD}, {kA, kB, kC});  // the sender of a distress call sees who was told and who acknowledged
   w.ids_of_param["zone_id"].push_back(distress_zone);
+  for (const auto& [p, token] : w.token) {  // a distress exclusion zone binds everyone: everyone may read it
+    auto zr = s.Get("/v1/zones/" + distress_zone, token);
+    EXPECT_EQ(zr.status, 200) << p << ": " << zr.body;
+    EXPECT_EQ(zr.json().value("aircraft_id", ""), "AC-DELTA-1");
+  }
   // The alpha-bravo alert.
   std::string alert_id;
   for (int i = 0; i < 100 && alert_id.empty(); ++i) {
