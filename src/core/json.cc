@@ -61,6 +61,7 @@ class BoundedBuilder {
     // value - invalid literal; last read: 'tru'". Keep the fixed text, never the bytes read.
     std::string reason = what;
     if (auto p = reason.find("syntax error while parsing "); p != std::string::npos) reason.erase(0, p + 27);
+    if (auto p = reason.find(" - "); p != std::string::npos) reason.erase(0, p + 3);  // the parser's context
     if (auto p = reason.find("; last read:"); p != std::string::npos) reason.erase(p);
     error_ = fmt::format("malformed JSON at byte {}{}: {}", position, in, reason);
     return false;
