@@ -92,12 +92,14 @@ Status ReadShape(FieldReader& g, Volume4D* out) {
     out->outline_circle = circle;
     return Status::Ok();
   });
-  for (auto [name, dst] : {std::pair{"altitude_lower", &out->altitude_lower_m}, {"altitude_upper", &out->altitude_upper_m}})
-    Field(g, name, true, [&](const Json& v, const std::string& p) -> Status {
+  for (const auto& band : {std::pair{"altitude_lower", &out->altitude_lower_m}, {"altitude_upper", &out->altitude_upper_m}}) {
+    double* dst = band.second;
+    Field(g, band.first, true, [&](const Json& v, const std::string& p) -> Status {
       auto a = DecodeLength(v, p, kMinAltitudeM, kMaxAltitudeM);
       if (a.ok()) *dst = *a;
       return a.status();
     });
+  }
   return Status::Ok();
 }
 
