@@ -7,55 +7,12 @@
 
 #include "record/hash.h"
 #include "record/receipt.h"
+#include "server/bodies.h"
 #include "server/need_to_know.h"
 #include "server/pagination.h"
 #include "server/service_internal.h"
 
 namespace deconflict::server {
-namespace {
-
-// Ids in paths and bodies: 1..128 of [A-Za-z0-9_.:@-] (the store's rule), so that an error names the field
-// before the store sees it.
-bool ValidId(const std::string& s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '@' || c == '-'))
-      return false;
-  return true;
-}
-
-// One track of a batch. *operation_id: the binding it asks for (left unset: keep the track's; "": unbind, from JSON null).
-Result<TrackState> ParseTrack(const Json& j, const std::string& path, const std::string& party, double now_s,
-                              std::optional<std::string>* operation_id) {
-  FieldReader r(j, path);
-  TrackState t;
-  t.id = r.Str("id", true, 64);
-  if (r.ok() && !ValidId(t.id)) r.Fail(r.FieldPath("id"), "expected 1..64 characters of [A-Za-z0-9_.:@-]");
-  if (auto p = r.OptStr("party", 128); p && *p != party)
-    r.Fail(r.FieldPath("party"), "a party may only send its own tracks (\"" + party + "\")");
-  if (auto c = r.OptStr("callsign", 16)) t.callsign = *c;
-  t.time_s = r.OptNum("time_s", 0, 1e11).value_or(now_s);
-  t.lat_deg = r.Num("lat_deg", -90, 90);
-  t.lon_deg = r.Num("lon_deg", -180, 180);
-  t.alt_m = r.Num("alt_m", -1000, 30000);
-  t.gs_mps = r.Num("gs_mps", 0, 1500);
-  t.trk_deg = r.Num("trk_deg", 0, 360);
-  t.vs_mps = r.Num("vs_mps", -300, 300, false, 0);
-  t.on_ground = r.OptBool("on_ground").value_or(false);
-  if (auto it = j.find("operation_id"); it != j.end() && it->is_null()) *operation_id = "";  // null unbinds
-  if (const Json* op = r.Raw("operation_id")) {
-    if (!op->is_string() || !ValidId(op->get<std::string>()))
-      r.Fail(r.FieldPath("operation_id"), "expected an operation id (1..128 characters of [A-Za-z0-9_.:@-]) or null");
-    else *operation_id = op->get<std::string>();
-  }
-  if (Status s = r.Finish(); !s.ok()) return s;
-  if (t.time_s > now_s + 60) return Status::Invalid(path + ".time_s: more than 60 s in the future");
-  t.party = party;
-  return t;
-}
-
-}  // namespace
-
 void Service::RegisterRoutes(Router& router) {
   Routes(router);
   RegisterCredentialRoutes(router);
@@ -129,17 +86,14 @@ void Service::Routes(Router& r) {
 Response Service::HandleCreateParty(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string id = r.Str("id", true, 128);
-  if (r.ok() && !ValidId(id)) r.Fail("id", "expected 1..128 characters of [A-Za-z0-9_.:@-]");
-  if (r.ok() && (id == "admin" || id == record::kServerActor)) r.Fail("id", "\"" + id + "\" is reserved");
-  const std::string name = r.OptStr("name", 256).value_or("");
-  const std::string contact = r.OptStr("escalation_contact", 256).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  if (Status s = CreateParty(id, name, contact); !s.ok()) return ErrorResponse(s);
-  auto token = IssueToken(id, "initial");
+  auto p = DecodePartyBody(*body);
+  if (!p.ok()) return ErrorResponse(p.status());
+  if (p->id == "admin" || p->id == record::kServerActor)
+    return ErrorResponse(Status::Invalid("id: \"" + p->id + "\" is reserved"));
+  if (Status s = CreateParty(p->id, p->name, p->escalation_contact); !s.ok()) return ErrorResponse(s);
+  auto token = IssueToken(p->id, "initial");
   if (!token.ok()) return ErrorResponse(token.status());
-  return Ok(Json{{"id", id}, {"name", name}, {"escalation_contact", contact}, {"token", *token}}, 201);
+  return Ok(Json{{"id", p->id}, {"name", p->name}, {"escalation_contact", p->escalation_contact}, {"token", *token}}, 201);
 }
 
 Response Service::HandleListParties(const Request& req) {
@@ -156,12 +110,11 @@ Response Service::HandleListParties(const Request& req) {
 Response Service::HandleIssueToken(const Request& req) {
   auto body = ObjectBody(req, true);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string label = r.OptStr("label", 128).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  auto token = IssueToken(req.params.at("party_id"), label);
+  auto label = DecodeLabelBody(*body);
+  if (!label.ok()) return ErrorResponse(label.status());
+  auto token = IssueToken(req.params.at("party_id"), *label);
   if (!token.ok()) return ErrorResponse(token.status());
-  return Ok(Json{{"party", req.params.at("party_id")}, {"token", *token}, {"label", label}}, 201);
+  return Ok(Json{{"party", req.params.at("party_id")}, {"token", *token}, {"label", *label}}, 201);
 }
 
 Response Service::HandleMe(const Request& req) {
@@ -173,24 +126,11 @@ Response Service::HandleMe(const Request& req) {
 Response Service::HandlePostTracks(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const Json* arr = r.Array("tracks", true, options_.max_tracks_per_batch);
-  const std::string source = r.OptStr("source", 128).value_or("api");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  std::vector<TrackState> tracks;
-  tracks.reserve(arr->size());
-  std::vector<std::optional<std::string>> bindings(arr->size());
-  const double now = Now();
-  std::set<std::string> ids;
-  for (size_t i = 0; i < arr->size(); ++i) {
-    auto t = ParseTrack((*arr)[i], "tracks[" + std::to_string(i) + "]", req.who.party, now, &bindings[i]);
-    if (!t.ok()) return ErrorResponse(t.status());
-    if (!ids.insert(t->id).second)
-      return ErrorResponse(Status::Invalid("tracks[" + std::to_string(i) + "].id: \"" + t->id + "\" repeats in the batch"));
-    tracks.push_back(std::move(*t));
-  }
-  const size_t n = tracks.size();
-  if (Status s = IngestTracks(req.who.party, std::move(tracks), source, bindings); !s.ok()) return ErrorResponse(s);
+  auto batch = DecodeTrackBatch(*body, req.who.party, Now(), options_.max_tracks_per_batch);
+  if (!batch.ok()) return ErrorResponse(batch.status());
+  const size_t n = batch->tracks.size();
+  if (Status s = IngestTracks(req.who.party, std::move(batch->tracks), batch->source, batch->bindings); !s.ok())
+    return ErrorResponse(s);
   return Ok(Json{{"accepted", n}});
 }
 
@@ -233,11 +173,10 @@ Response Service::HandleGetTracks(const Request& req) {
 Response Service::HandlePostDistress(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string aircraft = r.Str("aircraft_id", true, 64);
-  const std::string text = r.OptStr("text", 4000).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  auto id = DeclareDistress(req.who.party, aircraft, text);
+  auto call = DecodeDistressBody(*body);
+  if (!call.ok()) return ErrorResponse(call.status());
+  const std::string& aircraft = call->aircraft_id;
+  auto id = DeclareDistress(req.who.party, aircraft, call->text);
   if (!id.ok()) {
     if (id.status().code() == ErrorCode::kNotFound)
       return ErrorResponse(Status::Invalid("aircraft_id: " + id.status().message()));

@@ -3,6 +3,7 @@
 // and the record, and is read from the store from then on.
 #include <spdlog/spdlog.h>
 
+#include "server/bodies.h"
 #include "server/pagination.h"
 #include "server/service_internal.h"
 
@@ -11,27 +12,16 @@ namespace deconflict::server {
 Response Service::HandlePostNotice(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
+  auto b = DecodeNoticeBody(*body);
+  if (!b.ok()) return ErrorResponse(b.status());
   channel::Notice n;
-  const std::string kind = r.Str("kind", true, 32);
-  if (r.ok()) {
-    auto k = channel::ParseNoticeKind(kind);
-    if (!k) r.Fail("kind", "expected one of free_text, advisory, operation_notice");
-    else if (*k == channel::NoticeKind::kAlert || *k == channel::NoticeKind::kDistress)
-      r.Fail("kind", "\"" + kind + "\" notices are made by the server (declare distress with POST /v1/distress)");
-    else n.kind = *k;
-  }
-  std::vector<std::string> to = r.StrList("to", true, 64);
-  n.text = r.Str("text", true, 4000);
-  if (auto p = r.OptStr("priority", 16)) {
-    auto pr = channel::ParsePriority(*p);
-    if (!pr || *pr == channel::Priority::kDistress) r.Fail("priority", "expected one of routine, priority, immediate");
-    else n.priority = *pr;
-  }
-  n.operation_id = r.OptStr("operation_id", 128).value_or("");
-  n.zone_id = r.OptStr("zone_id", 128).value_or("");
-  n.valid_until_s = r.OptNum("valid_until_s", 0, 1e11);
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
+  n.kind = b->kind;
+  n.text = b->text;
+  n.priority = b->priority;
+  n.operation_id = b->operation_id;
+  n.zone_id = b->zone_id;
+  n.valid_until_s = b->valid_until_s;
+  std::vector<std::string> to = b->to;
   if (to.size() == 1 && to[0] == "*") {
     to.clear();
     for (const auto& p : PartyIds())
@@ -206,11 +196,10 @@ Response Service::HandleGetNotice(const Request& req) {
 Response Service::HandleAckNotice(const Request& req) {
   auto body = ObjectBody(req, true);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string comment = r.OptStr("comment", 1000).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
+  auto comment = DecodeAckBody(*body);
+  if (!comment.ok()) return ErrorResponse(comment.status());
   const std::string& id = req.params.at("notice_id");
-  if (Status s = Acknowledge(req.who.party, id, comment); !s.ok()) return ErrorResponse(s);
+  if (Status s = Acknowledge(req.who.party, id, *comment); !s.ok()) return ErrorResponse(s);
   auto v = NoticeViewFor(req.who.party, id);  // it may have settled and left memory
   if (!v.ok()) return ErrorResponse(v.status());
   return Ok(std::move(*v));
