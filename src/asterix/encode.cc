@@ -112,6 +112,32 @@ std::vector<uint8_t> GroundVector(double gs_mps, double trk_deg) {
 
 }  // namespace
 
+TrackReport ReportOf(const TrackState& s, uint8_t sac, uint8_t sic) {
+  TrackReport r;
+  r.sac = sac;
+  r.sic = sic;
+  uint32_t address = 0;
+  bool hex = s.id.size() == 6;
+  for (char c : s.id) {
+    const int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (v < 0) hex = false;
+    address = (address << 4) | static_cast<uint32_t>(v & 0xF);
+  }
+  r.address = hex ? address : 0;
+  constexpr double kSecondsPerDay = 86400;
+  r.tod_s = std::fmod(s.time_s, kSecondsPerDay);
+  if (r.tod_s < 0) r.tod_s += kSecondsPerDay;
+  r.lat_deg = s.lat_deg;
+  r.lon_deg = s.lon_deg;
+  r.alt_m = s.alt_m;
+  r.gs_mps = s.gs_mps;
+  r.trk_deg = s.trk_deg;
+  r.vs_mps = s.vs_mps;
+  r.callsign = s.callsign;
+  r.on_ground = s.on_ground;
+  return r;
+}
+
 std::vector<uint8_t> EncodeCat021(const TrackReport& r, Edition edition, bool high_res) {
   (void)edition;  // 2.4 and 2.6 share the items written here
   RecordWriter w;

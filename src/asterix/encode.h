@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "asterix/uap.h"
+#include "core/track.h"
 
 namespace deconflict::asterix {
 
@@ -70,6 +71,11 @@ struct TrackReport {
   bool on_ground = false;        // I021/040 GBS, I062/080 SFC (1.18)
   bool track_end = false;        // I062/080 TSE
 };
+
+// The report of a track: its id as the 24-bit address when it is 6 hex digits ("4b1806"; else 0), time of
+// day from time_s (UNIX seconds, UTC), position, altitude, velocity, vertical rate, callsign, on_ground. The
+// caller sets squawk, track number and status.
+TrackReport ReportOf(const TrackState& state, uint8_t sac, uint8_t sic);
 
 // The record of `report` in CAT021 of `edition` (2.4 or 2.6): I021/010, 040, 161, 071, 130 or 131 (high_res),
 // 080, 070, 145, 200, 155, 160, 170 as present.
