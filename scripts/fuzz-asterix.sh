@@ -11,29 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_RUN="${1:-60}"
 OUT="${2:-build-fuzz}"
-CXX_FUZZ="${CXX_FUZZ:-clang++-14}"
-if ! command -v "$CXX_FUZZ" >/dev/null; then
-  echo "fuzz-asterix: $CXX_FUZZ not found (scripts/install-deps.sh installs clang-14)" >&2
-  exit 1
-fi
 mkdir -p "$OUT/asterix-corpus"
 SOURCES=(src/feeds/asterix_fuzz.cc src/feeds/asterix_stream.cc src/feeds/asterix_decode.cc src/feeds/sbs.cc
          src/feeds/sbs_stream.cc src/feeds/track_assembler.cc src/asterix/record.cc src/asterix/uap.cc
          src/asterix/pcap.cc src/core/units.cc src/core/status.cc)
 BIN="$OUT/asterix_fuzz"
-rebuild=0
-[ -x "$BIN" ] || rebuild=1
-for f in "${SOURCES[@]}" src/feeds/*.h src/asterix/*.h src/core/*.h; do
-  [ "$f" -nt "$BIN" ] && rebuild=1
-done
-if [ "$rebuild" = 1 ]; then
-  echo "fuzz-asterix: building $BIN"
-  # Debian's libspdlog is a compiled library using the external fmt.
-  "$CXX_FUZZ" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -DSPDLOG_COMPILED_LIB -DSPDLOG_SHARED_LIB -DSPDLOG_FMT_EXTERNAL -Isrc \
-    "${SOURCES[@]}" -o "$BIN" -lspdlog -lfmt -pthread
-fi
-# Seeds: real lines from the shared hour and from dump1090-mutability, plus a few refused ones.
+scripts/fuzz-build.sh "$BIN" "${SOURCES[@]}"
 if [ -z "$(ls -A "$OUT/asterix-corpus")" ]; then
   # A CAT021 2.6 and a CAT062 1.18 block as deconflict's encoder writes them (the same aircraft, squawk 7700),
   # the two in one datagram, a CAT062 0.17 record of SAC/SIC 0/0, and a few refused blocks.

@@ -52,7 +52,7 @@ Result<AsterixFileContents> ReadAsterixFile(const std::string& path, const Aster
   double last_expiry_s = -1e300;
   auto expire = [&] {  // stale tracks expire by the file's own clock
     if (collector.latest_s() - last_expiry_s < 1.0) return;
-    stream.assembler().ExpireStale(collector.latest_s());
+    stream.ExpireStale(collector.latest_s());
     last_expiry_s = collector.latest_s();
   };
   if (pcap) {

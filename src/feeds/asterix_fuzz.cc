@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   datagram.FeedDatagram(bytes, 1.6e9);
   const AsterixCounters& c = datagram.counters();
   Check(c.datagrams == 1 && c.blocks >= c.ignored_blocks);
-  Check(datagram.assembler().updates_emitted() == updates);
+  Check(datagram.updates_emitted() == updates);
 
   options.time = AsterixTimeReference::kDate;
   AsterixStream stream(options, callbacks);
@@ -72,8 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint64_t by_reason = 0;
   for (uint64_t n : stream.counters().bad_by_reason) by_reason += n;
   Check(by_reason == stream.counters().bad);
-  stream.assembler().ExpireStale(1e12);
-  Check(stream.assembler().aircraft_count() == 0);
+  stream.ExpireStale(1e12);
+  Check(stream.aircraft_count() == 0);
 
   // 3. As a pcap file.
   auto pcap = asterix::ParsePcap(std::string(reinterpret_cast<const char*>(data), size), "fuzz");

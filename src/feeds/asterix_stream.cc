@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 namespace deconflict::feeds {
@@ -44,7 +45,7 @@ std::string AsterixCounters::Summary() const {
 
 AsterixStream::AsterixStream(AsterixStreamOptions options, AssemblerCallbacks callbacks)
     : options_(std::move(options)),
-      assembler_(options_.assembler, std::move(callbacks)),
+      callbacks_(std::move(callbacks)),
       log_(options_.bad_logged_per_second),
       latest_s_(-std::numeric_limits<double>::infinity()) {}
 
@@ -104,11 +105,56 @@ void AsterixStream::FeedBlock(const asterix::Block& block, double arrival_s) {
     latest_s_ = std::max(latest_s_, report.message.time_s);
     if (report.track_end) {
       ++counters_.track_ends;
-      assembler_.End(report.message.address);
+      AssemblerOf(report.source).End(report.message.address);
     } else {
-      assembler_.Apply(report.message);
+      AssemblerOf(report.source).Apply(report.message);
     }
   }
+}
+
+TrackAssembler& AsterixStream::AssemblerOf(int source) {
+  auto it = assemblers_.find(source);
+  if (it != assemblers_.end()) return it->second;
+  AssemblerOptions o = options_.assembler;
+  if (options_.source_parties) {
+    auto p = options_.source_parties->find(source);
+    if (p != options_.source_parties->end()) o.party = p->second;
+  }
+  return assemblers_.emplace(source, TrackAssembler(std::move(o), callbacks_)).first->second;
+}
+
+size_t AsterixStream::ExpireStale(double now_s) {
+  size_t n = 0;
+  for (auto& [source, a] : assemblers_) n += a.ExpireStale(now_s);
+  return n;
+}
+
+size_t AsterixStream::aircraft_count() const {
+  size_t n = 0;
+  for (const auto& [source, a] : assemblers_) n += a.aircraft_count();
+  return n;
+}
+
+size_t AsterixStream::usable_count() const {
+  size_t n = 0;
+  for (const auto& [source, a] : assemblers_) n += a.usable_count();
+  return n;
+}
+
+uint64_t AsterixStream::updates_emitted() const {
+  uint64_t n = 0;
+  for (const auto& [source, a] : assemblers_) n += a.updates_emitted();
+  return n;
+}
+
+std::vector<AircraftInfo> AsterixStream::Snapshot() const {
+  std::vector<AircraftInfo> out;
+  for (const auto& [source, a] : assemblers_) {
+    auto part = a.Snapshot();
+    out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const AircraftInfo& x, const AircraftInfo& y) { return x.id < y.id; });
+  return out;
 }
 
 void AsterixStream::FeedBytes(asterix::Bytes bytes) {

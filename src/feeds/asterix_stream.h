@@ -10,7 +10,11 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "asterix/record.h"
 #include "feeds/asterix_decode.h"
@@ -33,6 +37,10 @@ struct AsterixCounters {
   std::string Summary() const;
 };
 
+// Maps a source (SAC << 8 | SIC, the I0xx/010 of its records) to the party that owns its tracks: a radar or a
+// ground station belongs to a party.
+using SourcePartyTable = std::unordered_map<int, std::string>;
+
 // How time of day becomes a UNIX time (asterix_decode.h UnixTimeNear).
 enum class AsterixTimeReference : uint8_t {
   kArrival,  // nearest to the datagram's arrival time (live feeds: this machine's UTC clock; pcap: its stamps)
@@ -43,7 +51,8 @@ enum class AsterixTimeReference : uint8_t {
 struct AsterixStreamOptions {
   std::string source = "asterix";   // named in log lines
   AsterixDecodeOptions decode;      // editions per SAC/SIC, physical limits
-  AssemblerOptions assembler;
+  AssemblerOptions assembler;       // party of every track (after the tables), ICAO -> party table, stale time
+  std::shared_ptr<const SourcePartyTable> source_parties;  // SAC/SIC -> party, before `assembler.party`
   AsterixTimeReference time = AsterixTimeReference::kArrival;
   double date_s = 0;                // kDate: UNIX time of the UTC midnight of the first record's day
   int bad_logged_per_second = 5;    // 0 = never log (still counted)
@@ -61,7 +70,15 @@ class AsterixStream {
   void FeedBytes(asterix::Bytes bytes);
   void Finish();
 
-  TrackAssembler& assembler() { return assembler_; }
+  // Each source (SAC/SIC) has a TrackAssembler of its own, bound to its party: source_parties[SAC/SIC], else
+  // assembler.party; an ICAO table (assembler.table) still binds the aircraft it lists. Two trackers that see
+  // the same aircraft give two streams of updates with the same id, as two SBS receivers do.
+  size_t ExpireStale(double now_s);
+  size_t aircraft_count() const;
+  size_t usable_count() const;
+  uint64_t updates_emitted() const;
+  std::vector<AircraftInfo> Snapshot() const;  // every source's aircraft, sorted by id
+
   const AsterixCounters& counters() const { return counters_; }
   const AsterixStreamOptions& options() const { return options_; }
   // The latest record time applied (UNIX seconds); -inf before any.
@@ -72,9 +89,11 @@ class AsterixStream {
  private:
   void FeedBlock(const asterix::Block& block, double arrival_s);
   void Bad(asterix::BadReason reason, const std::string& what);
+  TrackAssembler& AssemblerOf(int source);
 
   AsterixStreamOptions options_;
-  TrackAssembler assembler_;
+  AssemblerCallbacks callbacks_;
+  std::map<int, TrackAssembler> assemblers_;  // by SAC << 8 | SIC
   AsterixCounters counters_;
   RateLimitedLog log_;
   std::string partial_;

@@ -121,7 +121,7 @@ TEST(AsterixStream, Cat062EmergencyStatusAndTrackEnd) {
   s.FeedDatagram(B(Block(r, Edition::kCat062v1_18)), kDate + 504);
   ASSERT_EQ(rec.expired.size(), 1u);
   EXPECT_EQ(rec.expired[0].id, "3c0a55");
-  EXPECT_EQ(s.assembler().aircraft_count(), 0u);
+  EXPECT_EQ(s.aircraft_count(), 0u);
   EXPECT_EQ(s.counters().track_ends, 1u);
 }
 
