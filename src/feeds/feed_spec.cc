@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <vector>
 
 #include "feeds/feed_manager.h"
@@ -25,17 +26,26 @@ std::string_view TrimSpaces(std::string_view s) {
 
 constexpr std::string_view kAsterixScheme = "asterix+udp://";
 
-// "SAC/SIC,party[,CAT=EDITION...]" lines: sources to parties, and the editions each source sends.
-Status ReadSourceTable(const std::string& path, SourcePartyTable* parties, AsterixEditions* editions) {
+// Calls `row(where, line)` for each line of a table file that is not blank or a '#' comment, trimmed; `where`
+// is "path:LINE". Stops at the first error `row` returns.
+Status ForEachTableLine(const std::string& path, const char* what,
+                        const std::function<Status(const std::string&, std::string_view)>& row) {
   std::ifstream in(path);
-  if (!in) return Status::Io(path + ": cannot open source table");
+  if (!in) return Status::Io(path + ": cannot open " + what);
   std::string line;
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
     std::string_view l = TrimSpaces(line);
     if (l.empty() || l[0] == '#') continue;
-    const std::string where = path + ":" + std::to_string(number);
+    if (Status s = row(path + ":" + std::to_string(number), l); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// "SAC/SIC,party[,CAT=EDITION...]" lines: sources to parties, and the editions each source sends.
+Status ReadSourceTable(const std::string& path, SourcePartyTable* parties, AsterixEditions* editions) {
+  return ForEachTableLine(path, "source table", [&](const std::string& where, std::string_view l) -> Status {
     std::vector<std::string_view> fields;
     for (size_t start = 0;;) {
       const size_t comma = l.find(',', start);
@@ -54,24 +64,16 @@ Status ReadSourceTable(const std::string& path, SourcePartyTable* parties, Aster
       Status s = editions->Add(sacsic + ":" + std::string(fields[i]));
       if (!s.ok()) return Status::Invalid(where + ": field " + std::to_string(i + 1) + ": " + s.message());
     }
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 }  // namespace
 
 Result<PartyTable> ReadPartyTable(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::Io(path + ": cannot open party table");
   PartyTable table;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    std::string_view l = TrimSpaces(line);
-    if (l.empty() || l[0] == '#') continue;
+  Status read = ForEachTableLine(path, "party table", [&](const std::string& where, std::string_view l) -> Status {
     const size_t comma = l.find(',');
-    const std::string where = path + ":" + std::to_string(number);
     if (comma == std::string_view::npos) return Status::Invalid(where + ": expected HEXIDENT,party");
     uint32_t address;
     if (!ParseHex24(TrimSpaces(l.substr(0, comma)), &address))
@@ -80,7 +82,9 @@ Result<PartyTable> ReadPartyTable(const std::string& path) {
     const std::string_view party = TrimSpaces(l.substr(comma + 1));
     if (party.empty()) return Status::Invalid(where + ": field 2: empty party");
     table[address] = std::string(party);
-  }
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
   return table;
 }
 
