@@ -113,8 +113,8 @@ constexpr ItemSpec k004_171[] = {F("I004/171 AI2", 7), F("I004/171 M32", 2), F("
                                  F("I004/171 CPL", 8), F("I004/171 TT2", 3), F("I004/171 DT2", 2),
                                  X("I004/171 AC2", 1), F("I004/171 MS2", 6), F("I004/171 FP2", 4),
                                  F("I004/171 CF2", 2)};
-constexpr ItemSpec k004_120[] = {X("I004/120 CC", 1), F("I004/120 CP", 1), F("I004/120 CD", 1),
-                                 F("I004/120 CS", 3)};
+constexpr ItemSpec k004_120[] = {X("I004/120 CN", 1), F("I004/120 CC", 1), F("I004/120 CP", 1),
+                                 F("I004/120 CD", 3)};
 constexpr ItemSpec k004_070[] = {F("I004/070 TC", 3), F("I004/070 TCA", 3), F("I004/070 CHS", 3),
                                  F("I004/070 MHS", 2), F("I004/070 CVS", 2), F("I004/070 MVS", 2)};
 constexpr ItemSpec k004_100[] = {F("I004/100 AN", 6), F("I004/100 CAN", 7), F("I004/100 RT1", 7),

@@ -18,6 +18,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
 #include "asterix/encode.h"
 #include "asterix/pcap.h"
 #include "core/units.h"
@@ -326,7 +329,7 @@ std::string SbsOf(const std::vector<TrackState>& states) {
 // capture): `deconflict replay` of each writes the alerts that the same traffic gives when read from SBS. "The
 // same traffic" is what the ASTERIX items can carry: the SBS file is written from the values our reader
 // decodes (themselves checked against tshark above). Against the original SBS hour the alerts differ at a few
-// thresholds (8 of 196 events at 20 NM), because I021/155 and I062/220 carry vertical rates in steps of
+// thresholds (9 of 198 events at 20 NM over 10 min), because I021/155 and I062/220 carry vertical rates in steps of
 // 6.25 ft/min and the hour's are multiples of 64 ft/min: a vertical entry time moves by up to 2 %.
 TEST(AsterixReplay, AstAndPcapGiveTheAlertsOfTheSameTrafficReadFromSbs) {
   const std::string dir = TempDir();
@@ -362,6 +365,97 @@ TEST(AsterixReplay, AstAndPcapGiveTheAlertsOfTheSameTrafficReadFromSbs) {
   EXPECT_EQ(RunCommand(replay + dir + "/hour.ast --asterix-edition 62=9.9 2>&1", &err), 64);
   EXPECT_NE(err.find("edition \"9.9\""), std::string::npos) << err;
   for (const char* f : {"/hour.ast", "/hour.pcap", "/same.sbs"}) std::remove((dir + f).c_str());
+  rmdir(dir.c_str());
+}
+
+
+// `deconflict replay --cat004 party=ADDRESS:PORT`: every alert event of the party's aircraft, and only those,
+// arrives as a CAT004 datagram that tshark decodes to the event's values (STCA for begin and level changes,
+// resumptions, End Of Conflict for the end, the episode's alert identifier throughout).
+TEST(AsterixCat004, ReplaySendsEachPartyItsOwnAlertsAsSafetyNetMessages) {
+  namespace asio = boost::asio;
+  using asio::ip::udp;
+  asio::io_context io;
+  struct Listener {
+    udp::socket socket;
+    std::string party;
+  };
+  std::vector<Listener> listeners;
+  for (const char* party : {"02a18f", "3c0ca4"}) {
+    udp::socket s(io, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    s.set_option(asio::socket_base::receive_buffer_size(1 << 20));
+    listeners.push_back({std::move(s), party});
+  }
+  std::string cmd = std::string(DECONFLICT_BINARY_DIR) + "/deconflict replay " + kHour +
+                    " --duration 600s --horizontal 20nm --format jsonl";
+  for (const Listener& l : listeners)
+    cmd += " --cat004 " + l.party + "=127.0.0.1:" + std::to_string(l.socket.local_endpoint().port());
+  std::string jsonl;
+  ASSERT_EQ(RunCommand(cmd, &jsonl), 0);
+  std::vector<nlohmann::json> events;
+  for (size_t start = 0; start < jsonl.size();) {
+    const size_t end = jsonl.find('\n', start);
+    events.push_back(nlohmann::json::parse(jsonl.substr(start, end - start)));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  const auto read = feeds::ReadSbsFile(kHour);
+  ASSERT_TRUE(read.ok());
+  std::map<std::string, std::string> callsign;
+  for (const TrackState& t : read->updates) callsign[t.id] = t.callsign;
+
+  const std::string dir = TempDir();
+  for (Listener& l : listeners) {
+    SCOPED_TRACE(l.party);
+    std::vector<asterix::UdpPacket> packets;
+    l.socket.non_blocking(true);
+    std::vector<uint8_t> buffer(65536);
+    while (true) {
+      boost::system::error_code ec;
+      const size_t n = l.socket.receive(asio::buffer(buffer), 0, ec);
+      if (ec) break;
+      asterix::UdpPacket p;
+      p.payload.assign(buffer.begin(), buffer.begin() + static_cast<long>(n));
+      packets.push_back(std::move(p));
+    }
+    std::vector<nlohmann::json> mine;
+    for (const auto& e : events)
+      if (e["id1"] == l.party || e["id2"] == l.party) mine.push_back(e);
+    ASSERT_GE(mine.size(), 2u) << "the party's aircraft has alerts to send";
+    ASSERT_EQ(packets.size(), mine.size()) << "one datagram per event of the party, none of others";
+    const std::string path = dir + "/cat004-" + l.party + ".pcap";
+    WriteFile(path, asterix::WritePcap(packets, 40000, 8600));
+    const auto decoded = Tshark(path, 8600, "asterix.i004_version:Version 1.12", "V1_12");
+    ASSERT_EQ(decoded.size(), mine.size());
+    for (size_t i = 0; i < mine.size(); ++i) {
+      SCOPED_TRACE("event " + mine[i].dump());
+      const auto& f = decoded[i];
+      const auto& e = mine[i];
+      const bool end = e["event"] == "end";
+      EXPECT_EQ(Int(f, "asterix.004_000_VALUE"), end ? 17 : 7);
+      EXPECT_NEAR(Num(f, "asterix.004_020_VALUE"), std::fmod(e["time_s"].get<double>(), kDay), kHalf / 128);
+      const long status = end ? 0 : e["level"] == "warning" ? 2 : 1;
+      EXPECT_EQ(Int(f, "asterix.004_045_STAT"), status);
+      const auto pair = std::make_pair(e["id1"].get<std::string>(), e["id2"].get<std::string>());
+      EXPECT_EQ(Int(f, "asterix.004_040_VALUE"), (e["alert_id"].get<long>() - 1) % 65535 + 1)
+          << "the episode's alert identifier, from begin to End Of Conflict";
+      if (!callsign[pair.first].empty()) {
+        EXPECT_EQ(Str(f, "asterix.004_170_AI1_VALUE"), callsign[pair.first].substr(0, 7));
+      }
+      if (!callsign[pair.second].empty()) {
+        EXPECT_EQ(Str(f, "asterix.004_171_AI2_VALUE"), callsign[pair.second].substr(0, 7));
+      }
+      EXPECT_NE(Int(f, "asterix.004_030_VALUE"), Int(f, "asterix.004_035_VALUE"));
+      if (!end) {
+        EXPECT_NEAR(Num(f, "asterix.004_070_TC_VALUE"), e["t_in_s"].get<double>(), kHalf / 128);
+        EXPECT_NEAR(Num(f, "asterix.004_070_TCA_VALUE"), e["t_cpa_s"].get<double>(), kHalf / 128);
+        EXPECT_NEAR(Num(f, "asterix.004_070_MHS_VALUE"), std::min(e["d_cpa_m"].get<double>(), 32767.5), kHalf * 0.5);
+        EXPECT_EQ(Int(f, "asterix.004_120_CN_MAS"), e["los"].get<bool>() ? 1 : 0);
+      }
+      if (::testing::Test::HasFailure()) return;
+    }
+    std::remove(path.c_str());
+  }
   rmdir(dir.c_str());
 }
 
