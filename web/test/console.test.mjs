@@ -1,0 +1,190 @@
+// The web console in a real browser against the real server and its two-party demo: sign-in per party, the
+// map shows exactly the aircraft the API gives each party, an alert reaches both consoles and its
+// acknowledgement shows, a notice goes across and is acknowledged, distress is seen by all, the stream
+// resumes after a drop without losing or repeating events, and no request leaves the server's origin.
+// Screenshots of each step go to $ARTIFACTS.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ARTIFACTS, apiAs, launchBrowser, recordedContext, startServer, waitFor } from './harness.mjs';
+
+let server, browser;
+const party = {};
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  for (const p of ['blue', 'red']) party[p] = await recordedContext(browser);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+const shot = (p, name) => party[p].page.screenshot({ path: join(ARTIFACTS, `${name}-${p}.png`) });
+const shown = (p) => party[p].page.evaluate(() => window.__console.shown());
+// What the API gives the party: own aircraft and the related (need-to-know) ones.
+async function apiAircraft(p) {
+  const t = await apiAs(server.base, server.tokens[p], 'GET', '/v1/tracks');
+  return [...t.tracks.map((x) => `${p}/${x.id}`), ...t.related.map((x) => `${x.party}/${x.id}`)].filter((v, i, a) => a.indexOf(v) === i).sort();
+}
+
+test('the console page carries a strict CSP and the API refuses a forged write', async () => {
+  const res = await fetch(server.base + '/');
+  assert.equal(res.status, 200);
+  const csp = res.headers.get('content-security-policy');
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+  const html = await res.text();
+  assert.doesNotMatch(html, /<script>(?!<)/, 'no inline script');
+  assert.match(server.banner, new RegExp(`console: +${server.base}/`));
+});
+
+test('each party signs in with its token; a wrong token is refused', async () => {
+  for (const p of ['blue', 'red']) {
+    const { page } = party[p];
+    await page.goto(server.base + '/');
+    await page.fill('#token', 'dct_not_a_real_token');
+    await page.click('#signin-form button');
+    await waitFor(async () => (await page.textContent('#signin-error')).includes('Unknown'), { what: 'refusal' });
+    await page.fill('#token', server.tokens[p]);
+    await page.click('#signin-form button');
+    await page.waitForSelector('#app:not([hidden])');
+    assert.equal(await page.textContent('#party'), p);
+    const cookies = await party[p].ctx.cookies();
+    const c = cookies.find((x) => x.name === 'dc_session');
+    assert.ok(c, 'session cookie set');
+    assert.equal(c.httpOnly, true);
+    assert.equal(c.sameSite, 'Strict');
+    assert.ok(c.expires > Date.now() / 1000, 'the cookie expires');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'the page script cannot read the session cookie');
+  }
+  // A state-changing call with the cookie but without the CSRF token is refused.
+  const forged = await party.blue.page.evaluate(async () => {
+    const r = await fetch('/v1/notices', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'free_text', to: ['red'], text: 'forged' }) });
+    return r.status;
+  });
+  assert.equal(forged, 403);
+  await shot('blue', '01-signed-in');
+});
+
+test('the map shows own and need-to-know aircraft and nothing else, as the API gives them', async () => {
+  for (const p of ['blue', 'red']) {
+    await waitFor(async () => {
+      const [ui, api] = [await shown(p), await apiAircraft(p)];
+      return ui.length > 0 && JSON.stringify(ui) === JSON.stringify(api);
+    }, { timeout: 15000, what: `${p}'s map to equal GET /v1/tracks` });
+    const ui = await shown(p);
+    const other = p === 'blue' ? 'red' : 'blue';
+    const otherOwn = (await apiAs(server.base, server.tokens[other], 'GET', '/v1/tracks')).tracks.map((t) => `${other}/${t.id}`);
+    const related = (await apiAircraft(p)).filter((k) => k.startsWith(other + '/'));
+    for (const k of otherOwn) if (!related.includes(k)) assert.ok(!ui.includes(k), `${p} must not see ${k}`);
+  }
+});
+
+test('an alert appears on both consoles; blue acknowledges with the keyboard and sees it acknowledged', async () => {
+  const openAlert = (p) => party[p].page.evaluate(() => {
+    const li = document.querySelector('#alerts li[data-state="open"]');
+    return li ? li.dataset.alertId : null;
+  });
+  const idBlue = await waitFor(() => openAlert('blue'), { timeout: 60000, what: 'an open alert on blue' });
+  const idRed = await waitFor(() => openAlert('red'), { timeout: 15000, what: 'an open alert on red' });
+  assert.equal(idBlue, idRed, 'the same alert on both');
+  // The intruder is on each map now (need-to-know through the alert) and the API agrees.
+  const a = (await apiAs(server.base, server.tokens.blue, 'GET', `/v1/alerts/${idBlue}`));
+  await waitFor(async () => (await shown('blue')).includes(`red/${a.intruder.id}`), { what: 'the intruder on blue\'s map' });
+  await shot('blue', '02-alert');
+  await shot('red', '02-alert');
+  const { page } = party.blue;
+  await page.locator('body').click({ position: { x: 5, y: 5 } }).catch(() => {});
+  await page.keyboard.press('j');
+  await waitFor(() => page.evaluate(() => !!document.querySelector('#alerts li.selected')), { what: 'selection' });
+  const selected = await page.evaluate(() => document.querySelector('#alerts li.selected').dataset.alertId);
+  await page.keyboard.press('a');
+  await waitFor(() => page.evaluate((id) => document.querySelector(`#alerts li[data-alert-id="${id}"]`)?.dataset.ack === 'acknowledged', selected),
+    { what: 'blue\'s alert acknowledged' });
+  // The server agrees: blue's notice of that alert is acknowledged.
+  const view = await apiAs(server.base, server.tokens.blue, 'GET', `/v1/alerts/${selected}`);
+  const n = await apiAs(server.base, server.tokens.blue, 'GET', `/v1/notices/${view.notice_id}`);
+  assert.equal(n.delivery.state, 'acknowledged');
+  await shot('blue', '03-alert-acknowledged');
+});
+
+test('a notice goes from blue to red, red acknowledges, blue sees the state change', async () => {
+  const blue = party.blue.page, red = party.red.page;
+  await blue.click('.tabs button[data-tab="notices"]');
+  await blue.selectOption('#compose-kind', 'free_text');
+  await blue.fill('#compose-to', 'red');
+  await blue.fill('#compose-text', 'console test: tanker track active');
+  await blue.click('#compose button[type="submit"]');
+  const id = await waitFor(() => blue.evaluate(() => {
+    const li = [...document.querySelectorAll('#outbox li')].find((x) => x.textContent.includes('console test: tanker'));
+    return li ? li.dataset.noticeId : null;
+  }), { what: 'the notice in blue\'s outbox' });
+  await red.click('.tabs button[data-tab="notices"]');
+  const sel = `#inbox li[data-notice-id="${id}"]`;
+  await red.waitForSelector(sel, { timeout: 15000 });
+  await waitFor(async () => (await red.getAttribute(sel, 'data-state')) === 'delivered', { what: 'delivered to red' });
+  await shot('red', '04-notice-received');
+  await red.click(`${sel} button.ack`);
+  await waitFor(async () => (await red.getAttribute(sel, 'data-state')) === 'acknowledged', { what: 'acknowledged by red' });
+  await waitFor(() => blue.evaluate((nid) => document.querySelector(`#outbox li[data-notice-id="${nid}"] .badge[data-party="red"]`)?.dataset.state === 'acknowledged', id),
+    { timeout: 15000, what: 'blue\'s outbox to show red: acknowledged' });
+  await shot('blue', '05-notice-acknowledged');
+});
+
+test('distress declared by blue is seen by red on the map and in its list; then cancelled', async () => {
+  const blue = party.blue.page, red = party.red.page;
+  await blue.click('.tabs button[data-tab="aircraft"]');
+  await blue.selectOption('#distress-aircraft', 'B1');
+  await blue.fill('#distress-text', 'MAYDAY engine failure (console test)');
+  await blue.click('#distress button[type="submit"]');
+  await red.click('.tabs button[data-tab="aircraft"]');
+  await red.waitForSelector('#distress-list li[data-aircraft="B1"][data-owner="blue"]', { timeout: 15000 });
+  await waitFor(async () => (await shown('red')).includes('blue/B1'), { what: 'B1 on red\'s map' });
+  const onMap = await red.evaluate(() => window.__console.traffic.aircraft.find((a) => a.key === 'blue/B1'));
+  assert.equal(onMap.distress, true);
+  const inbox = await red.evaluate(() => [...document.querySelectorAll('#inbox li[data-kind="distress"]')].length);
+  assert.ok(inbox >= 1, 'the distress notice is in red\'s inbox');
+  await shot('red', '06-distress');
+  await blue.click('#distress-list li[data-aircraft="B1"] button');
+  await red.waitForSelector('#distress-list li[data-aircraft="B1"]', { state: 'detached', timeout: 15000 });
+});
+
+test('the stream resumes after a drop: the stale banner shows, no event is lost or repeated', async () => {
+  const blue = party.blue.page;
+  const before = await blue.evaluate(() => window.__console.events.length);
+  await blue.evaluate(() => { window.__console.stream.retryMs = 1500; window.__console.stream.drop(); });
+  await blue.waitForSelector('#stale:not([hidden])', { timeout: 2000 });
+  await shot('blue', '07-stale');
+  // Sent while blue's stream is down.
+  const n = await apiAs(server.base, server.tokens.red, 'POST', '/v1/notices', { kind: 'advisory', to: ['blue'], text: 'sent while blue was away' });
+  await blue.waitForSelector('#stale', { state: 'hidden', timeout: 10000 });
+  await waitFor(() => blue.evaluate((id) => window.__console.events.some((e) => e.type === 'notice' && e.data.notice_id === id), n.notice_id),
+    { what: 'the notice sent during the drop, on the stream' });
+  const ids = await blue.evaluate(() => window.__console.events.map((e) => e.id));
+  assert.ok(ids.length > before);
+  for (let i = 1; i < ids.length; i++) assert.ok(ids[i] > ids[i - 1], `event ids strictly increase (${ids[i - 1]} then ${ids[i]})`);
+  const reconnects = await blue.evaluate(() => window.__console.stream.opened);
+  assert.ok(reconnects >= 2, 'the stream was opened again');
+});
+
+test('sign-out ends the session', async () => {
+  const { page } = party.red;
+  await shot('red', '08-before-signout');
+  await page.click('#signout');
+  await page.waitForSelector('#signin:not([hidden])');
+  const status = await page.evaluate(async () => (await fetch('/v1/alerts')).status);
+  assert.equal(status, 401);
+});
+
+test('no request left the server origin, and no page error or CSP violation', () => {
+  const origin = new URL(server.base).origin;
+  for (const p of ['blue', 'red']) {
+    assert.ok(party[p].requests.length > 5);
+    const foreign = party[p].requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin);
+    assert.deepEqual(foreign, [], `${p}: requests to other origins`);
+    assert.deepEqual(party[p].problems, [], `${p}: page errors`);
+  }
+});
