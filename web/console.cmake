@@ -33,6 +33,10 @@ target_include_directories(dc_console_assets PUBLIC ${CMAKE_SOURCE_DIR}/src)
 # The console in a real browser (Debian's chromium via playwright-core) against the real server and its demo:
 # web/test/console.test.mjs. Release tree only (label no-sanitizer: `make test-asan` skips it).
 if(BUILD_TESTING AND DECONFLICT_CONSOLE_BUILT AND NOT DECONFLICT_SANITIZE)
+  # Pure functions (record hash against docs/record.md's worked example, alert order, conversions).
+  add_test(NAME web_console_units COMMAND ${DECONFLICT_NODE} --test ${DECONFLICT_WEB}/test/units.test.mjs
+    WORKING_DIRECTORY ${DECONFLICT_WEB})
+  set_tests_properties(web_console_units PROPERTIES LABELS "web;no-sanitizer" TIMEOUT 60)
   add_test(NAME web_console_browser
     COMMAND ${DECONFLICT_NODE} --test --test-concurrency=1 --test-timeout=150000 ${DECONFLICT_WEB}/test/console.test.mjs
     WORKING_DIRECTORY ${DECONFLICT_WEB})

@@ -69,7 +69,7 @@ TEST(Console, SignInGivesAnHttpOnlyStrictCookieThatActsAsTheParty) {
 
   auto me = Http(s.port(), "GET", "/v1/me", "", "", with_cookie);
   ASSERT_EQ(me.status, 200) << me.body;
-  EXPECT_EQ(me.json()["party"], "blue");
+  EXPECT_EQ(me.json()["id"], "blue");
   auto session = Http(s.port(), "GET", "/console/session", "", "", with_cookie);
   EXPECT_EQ(session.json()["csrf_token"], csrf);
 
@@ -104,7 +104,7 @@ TEST(Console, RevokingTheTokenEndsItsSessions) {
   const std::map<std::string, std::string> with_cookie{{"Cookie", SessionPair(in)}};
   ASSERT_EQ(Http(s.port(), "GET", "/v1/alerts", "", "", with_cookie).status, 200);
   auto rotated = Http(s.port(), "POST", "/v1/parties/blue/tokens/rotate", s.admin(), "{}");
-  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  ASSERT_EQ(rotated.status, 201) << rotated.body;
   EXPECT_EQ(Http(s.port(), "GET", "/v1/alerts", "", "", with_cookie).status, 401);
   EXPECT_EQ(Http(s.port(), "GET", "/console/session", "", "", with_cookie).status, 401);
 }

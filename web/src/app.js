@@ -11,6 +11,8 @@ import { $, h } from './dom.js';
 import { destination, flightLevel, knots, utc } from './units.js';
 import { AlertPlot } from './plot.js';
 import { Cue } from './cue.js';
+import { verifyRecord } from './record.js';
+import { renderAgreement } from './agreements.js';
 
 const S = {
   me: null, tracks: [], related: [], alerts: new Map(), notices: [], distress: [], selected: null,
@@ -95,11 +97,31 @@ function wireUi() {
   $('#mute').addEventListener('click', toggleMute);
   $('#compose').addEventListener('submit', onCompose);
   $('#distress').addEventListener('submit', onDeclareDistress);
+  $('#verify').addEventListener('click', onVerify);
   document.addEventListener('keydown', onKey);
   plot = new AlertPlot($('#alert-plot'));
 }
 
+async function loadAgreements() {
+  const el = $('#agreements');
+  const others = styles.order.filter((p) => p !== S.me);
+  const views = await Promise.all(others.map((p) => api.get(`/v1/agreements/${encodeURIComponent(p)}`).catch(() => null)));
+  el.replaceChildren();
+  for (const a of views) if (a) renderAgreement(el, a, S.me, { onPropose: proposeTerms, onAccept: acceptVersion });
+}
+
+async function proposeTerms(counterparty, terms, latestSeen, counter) {
+  await api.post(`/v1/agreements/${encodeURIComponent(counterparty)}/${counter ? 'counter' : 'propose'}`, { latest_seen: latestSeen, terms });
+  await loadAgreements();
+}
+
+async function acceptVersion(counterparty, version) {
+  await api.post(`/v1/agreements/${encodeURIComponent(counterparty)}/accept`, { version });
+  await loadAgreements();
+}
+
 function showTab(name) {
+  if (name === 'agreements') loadAgreements();
   for (const b of document.querySelectorAll('.tabs button')) b.setAttribute('aria-selected', String(b.dataset.tab === name));
   for (const t of document.querySelectorAll('.tab')) t.hidden = t.dataset.tab !== name;
 }
@@ -128,6 +150,7 @@ function onEvent(type, data, id) {
     if (data.level === 'warning' && data.state === 'open' && (!before || before.level !== 'warning')) cue.play();
     renderAll();
   }
+  if (type === 'agreement' && !$('#tab-agreements').hidden) loadAgreements();
   if (['notice', 'notice_state', 'escalation', 'distress', 'distress_cancelled', 'alert'].includes(type)) scheduleRefresh();
 }
 
@@ -305,6 +328,26 @@ async function cancelDistress(id) {
     $('#distress-status').textContent = e.message;
   }
   await refreshAll();
+}
+
+async function onVerify() {
+  const status = $('#verify-status');
+  $('#verify').disabled = true;
+  $('#record-bad').replaceChildren();
+  try {
+    const r = await verifyRecord(api, { progress: (d, n) => { status.textContent = `checking ${d} / ${n}…`; } });
+    $('#record-head').textContent = `head: entry ${r.head.seq} · hash ${r.head.hash.slice(0, 16)}… · server key ${r.head.public_key.slice(0, 16)}…`;
+    status.textContent = r.bad ? `${r.bad} of ${r.checked} entries BAD` : `${r.checked} entries verified: hashes and signatures good`;
+    status.dataset.result = r.bad ? 'bad' : 'good';
+    status.dataset.checked = String(r.checked);
+    $('#record-bad').replaceChildren(...r.results.filter((x) => x.bad).map((x) => h('li', { class: 'notice bad-entry', dataset: { seq: x.seq } },
+      h('b', {}, `entry ${x.seq}`), ` ${x.kind || ''} by ${x.actor || '?'}: ${x.bad}`)));
+  } catch (e) {
+    status.textContent = `verification failed: ${e.message}`;
+    status.dataset.result = 'error';
+  } finally {
+    $('#verify').disabled = false;
+  }
 }
 
 function onKey(ev) {

@@ -170,9 +170,70 @@ test('the stream resumes after a drop: the stale banner shows, no event is lost 
   assert.ok(reconnects >= 2, 'the stream was opened again');
 });
 
+test('agreement: blue proposes new terms, red sees the change side by side and accepts; both show it in force', async () => {
+  const blue = party.blue.page, red = party.red.page;
+  await blue.click('.tabs button[data-tab="agreements"]');
+  const card = '#agreements .agreement[data-counterparty="red"]';
+  await blue.waitForSelector(card);
+  await blue.click(`${card} summary`);
+  const terms = JSON.parse(await blue.inputValue(`${card} textarea`));
+  const key = Object.keys(terms).find((k) => typeof terms[k] === 'number');
+  assert.ok(key, `a numeric term in ${JSON.stringify(terms)}`);
+  terms[key] = terms[key] + 1;
+  await blue.fill(`${card} textarea`, JSON.stringify(terms));
+  await blue.click(`${card} button.propose`);
+  const proposed = Number(await waitFor(async () => {
+    const v = await blue.getAttribute(card, 'data-latest');
+    return v && Number(v) > 0 && (await blue.$$(`${card} th[data-version="${v}"]`)).length ? v : null;
+  }, { what: 'blue\'s proposal listed' }));
+  const api = await apiAs(server.base, server.tokens.red, 'GET', '/v1/agreements/blue');
+  assert.equal(api.latest, proposed);
+  assert.equal(api.versions.at(-1).terms[key], terms[key]);
+  await red.click('.tabs button[data-tab="agreements"]');
+  const redCard = '#agreements .agreement[data-counterparty="blue"]';
+  await waitFor(async () => Number(await red.getAttribute(redCard, 'data-latest')) === proposed, { what: 'red to see the proposal' });
+  if (proposed > 1) assert.ok((await red.$$(`${redCard} td.changed`)).length >= 1, 'the changed term is marked');
+  await shot('red', '08-agreement-proposed');
+  await red.click(`${redCard} button.accept`);
+  await waitFor(async () => Number(await red.getAttribute(redCard, 'data-in-force')) === proposed, { what: 'in force on red' });
+  await blue.click('.tabs button[data-tab="alerts"]');
+  await blue.click('.tabs button[data-tab="agreements"]');
+  await waitFor(async () => Number(await blue.getAttribute(card, 'data-in-force')) === proposed, { what: 'in force on blue' });
+  assert.equal((await apiAs(server.base, server.tokens.blue, 'GET', '/v1/agreements/red')).in_force, proposed);
+});
+
+test('the record verifies in the browser, and a tampered entry is shown as bad', async () => {
+  const blue = party.blue.page;
+  await blue.click('.tabs button[data-tab="record"]');
+  await blue.click('#verify');
+  await waitFor(async () => ['good', 'bad', 'error'].includes(await blue.getAttribute('#verify-status', 'data-result')), { what: 'verification' });
+  assert.equal(await blue.getAttribute('#verify-status', 'data-result'), 'good', await blue.textContent('#verify-status'));
+  assert.ok(Number(await blue.getAttribute('#verify-status', 'data-checked')) > 10);
+  await shot('blue', '09-record-verified');
+  // A man in the middle alters one byte of the payload of one entry blue is shown.
+  let tampered = null;
+  await blue.route('**/v1/receipts/*', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    if (res.status() === 200 && tampered === null && body.entry.payload.includes('"')) {
+      tampered = body.entry.seq;
+      body.entry.payload = body.entry.payload.replace('"', "'");
+    }
+    await route.fulfill({ response: res, json: body });
+  });
+  await blue.click('#verify');
+  await waitFor(async () => (await blue.getAttribute('#verify-status', 'data-result')) === 'bad', { what: 'the tampered entry to be found' });
+  const bad = await blue.$$eval('#record-bad li', (els) => els.map((e) => [Number(e.dataset.seq), e.textContent]));
+  assert.equal(bad.length, 1, JSON.stringify(bad));
+  assert.equal(bad[0][0], tampered);
+  assert.match(bad[0][1], /hash does not match content/);
+  await shot('blue', '10-record-tampered');
+  await blue.unroute('**/v1/receipts/*');
+});
+
 test('sign-out ends the session', async () => {
   const { page } = party.red;
-  await shot('red', '08-before-signout');
+  await shot('red', '11-before-signout');
   await page.click('#signout');
   await page.waitForSelector('#signin:not([hidden])');
   const status = await page.evaluate(async () => (await fetch('/v1/alerts')).status);
