@@ -13,13 +13,14 @@ import { AlertPlot } from './plot.js';
 import { Cue } from './cue.js';
 import { verifyRecord } from './record.js';
 import { renderAgreement } from './agreements.js';
+import { PlansLayer } from './plans.js';
 
 const S = {
   me: null, tracks: [], related: [], alerts: new Map(), notices: [], distress: [], selected: null,
   live: false, lastTracksOk: 0,
 };
 const styles = new PartyStyles();
-let map, traffic, stream, plot, basemap;
+let map, traffic, stream, plot, basemap, plans;
 const landStyle = () => {
   const css = getComputedStyle(document.documentElement);
   return { color: css.getPropertyValue('--coast').trim(), weight: 1, fillColor: css.getPropertyValue('--land').trim(), fillOpacity: 1 };
@@ -27,6 +28,7 @@ const landStyle = () => {
 const cue = new Cue();
 const nowS = () => Date.now() / 1000;
 const timers = [];
+const TABLE_ROWS = 200;
 
 async function boot() {
   const theme = localStorage.getItem('dc-theme');
@@ -67,7 +69,8 @@ function start(session) {
   stream.start();
   refreshAll();
   timers.push(setInterval(pollTracks, 1000), setInterval(tick, 250));
-  window.__console = { S, stream, traffic, events, shown: () => traffic.aircraft.map((a) => `${a.party}/${a.id}`).sort() };
+  timers.push(setInterval(loadPlans, 30000));
+  window.__console = { S, stream, traffic, map, events, plans: () => [...plans.drawn].sort(), setPlansOffset: (s) => { plans.offsetS = s; plans.draw(); }, shown: () => traffic.aircraft.map((a) => `${a.party}/${a.id}`).sort() };
 }
 
 function setupMap() {
@@ -80,6 +83,7 @@ function setupMap() {
   });
   traffic = new TrafficLayer(styles);
   traffic.addTo(map);
+  plans = new PlansLayer(map, renderer, styles, S.me);
 }
 
 function wireUi() {
@@ -151,6 +155,7 @@ function onEvent(type, data, id) {
     renderAll();
   }
   if (type === 'agreement' && !$('#tab-agreements').hidden) loadAgreements();
+  if (['zone', 'operation_state', 'operation_conflict', 'distress', 'distress_cancelled'].includes(type)) loadPlans();
   if (['notice', 'notice_state', 'escalation', 'distress', 'distress_cancelled', 'alert'].includes(type)) scheduleRefresh();
 }
 
@@ -173,6 +178,14 @@ async function refreshAll() {
     if (e.status === 401) showSignIn('Session ended: sign in again.');
   }
   pollTracks();
+  loadPlans();
+}
+
+async function loadPlans() {
+  try {
+    const [ops, zones] = await Promise.all([api.get('/v1/operations'), api.get('/v1/zones')]);
+    plans.set(ops.operations, zones.zones);
+  } catch { /* the next event or the 30 s timer tries again */ }
 }
 
 async function pollTracks() {
@@ -223,10 +236,13 @@ function drawTraffic() {
 }
 
 function renderAircraft() {
-  const rows = traffic.aircraft.map((a) => h('tr', { dataset: { key: a.key } },
+  // Other parties' aircraft first (there are few: need-to-know), then own; a long list is cut (the map has all).
+  const list = [...traffic.aircraft].sort((x, y) => Number(x.own) - Number(y.own) || x.key.localeCompare(y.key));
+  const rows = list.slice(0, TABLE_ROWS).map((a) => h('tr', { dataset: { key: a.key } },
     h('td', {}, a.party), h('td', {}, a.label), h('td', {}, flightLevel(a.alt_m)),
     h('td', {}, Number.isFinite(a.gs_mps) ? knots(a.gs_mps) : '—'),
     h('td', {}, a.own ? 'own' : a.distress ? 'distress' : 'alert')));
+  if (list.length > TABLE_ROWS) rows.push(h('tr', {}, h('td', { colspan: 5 }, `… and ${list.length - TABLE_ROWS} more on the map`)));
   $('#aircraft tbody').replaceChildren(...rows);
   const sel = $('#distress-aircraft');
   const ids = S.tracks.map((t) => t.id).sort();
@@ -269,6 +285,11 @@ function selectAlert(id) {
   if (a) {
     const own = traffic.aircraft.find((x) => x.key === `${S.me}/${a.own_aircraft}`);
     traffic.selected = own ? own.key : null;
+    const other = a.intruder && traffic.aircraft.find((x) => x.key === `${a.intruder.party}/${a.intruder.id}`);
+    if (own && other) {  // bring the pair into view
+      const b = L.latLngBounds([[own.lat, own.lon], [other.lat, other.lon]]);
+      if (!map.getBounds().pad(-0.1).contains(b)) map.fitBounds(b.pad(0.5), { maxZoom: 10 });
+    }
     traffic.invalidate();
     plot.show(a, S.tracks.find((t) => t.id === a.own_aircraft));
   }

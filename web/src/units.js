@@ -29,3 +29,11 @@ export function fmtSeconds(s) {
 }
 
 export const utc = (unixS) => new Date(unixS * 1000).toISOString().slice(11, 19) + 'Z';
+
+// Web Mercator (EPSG:3857, as Leaflet's default CRS) in units of the world square: u, v in [0, 1].
+const MAX_LAT = 85.0511287798;
+export function mercator(lat, lon) {
+  const phi = (Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI) / 180;
+  return [0.5 + lon / 360, 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI)];
+}
+

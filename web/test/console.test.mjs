@@ -80,6 +80,11 @@ test('the map shows own and need-to-know aircraft and nothing else, as the API g
     const otherOwn = (await apiAs(server.base, server.tokens[other], 'GET', '/v1/tracks')).tracks.map((t) => `${other}/${t.id}`);
     const related = (await apiAircraft(p)).filter((k) => k.startsWith(other + '/'));
     for (const k of otherOwn) if (!related.includes(k)) assert.ok(!ui.includes(k), `${p} must not see ${k}`);
+    // Each aircraft is drawn where Leaflet's own projection puts it (within a pixel).
+    for (const k of ui) {
+      const at = await party[p].page.evaluate((key) => window.__console.traffic.screenOf(key), k);
+      assert.ok(at && Math.abs(at.x - at.leaflet.x) <= 1 && Math.abs(at.y - at.leaflet.y) <= 1, `${k}: ${JSON.stringify(at)}`);
+    }
   }
 });
 
@@ -150,6 +155,25 @@ test('distress declared by blue is seen by red on the map and in its list; then 
   await shot('red', '06-distress');
   await blue.click('#distress-list li[data-aircraft="B1"] button');
   await red.waitForSelector('#distress-list li[data-aircraft="B1"]', { state: 'detached', timeout: 15000 });
+});
+
+test('plans: blue\'s operation on blue\'s map only, a zone binding all on both, by the time slider', async () => {
+  const iso = (s) => new Date(s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = Math.floor(Date.now() / 1000);
+  const vol = (lat, lng, r) => ({ outline_circle: { center: { lat, lng }, radius: r }, altitude_lower: '1000ft',
+    altitude_upper: '5000ft', time_start: iso(now - 60), time_end: iso(now + 3600) });
+  await apiAs(server.base, server.tokens.blue, 'POST', '/v1/operations', { id: 'op-console', priority: 1, volumes: [vol(35.1, 37.2, '10km')] });
+  await apiAs(server.base, server.tokens.blue, 'POST', '/v1/zones', { id: 'z-console', kind: 'protected-site', binds: 'all',
+    notification_lead: '0s', volumes: [vol(35.4, 37.5, '5km')] });
+  const plans = (p) => party[p].page.evaluate(() => window.__console.plans());
+  await waitFor(async () => (await plans('blue')).includes('operation/op-console') && (await plans('blue')).includes('zone/z-console'),
+    { timeout: 40000, what: 'blue\'s operation and zone on its map' });
+  await waitFor(async () => (await plans('red')).includes('zone/z-console'), { timeout: 40000, what: 'the zone on red\'s map' });
+  assert.ok(!(await plans('red')).includes('operation/op-console'), 'red must not see blue\'s operation');
+  await shot('blue', '06b-plans');
+  await party.blue.page.evaluate(() => window.__console.setPlansOffset(2 * 3600));
+  assert.deepEqual((await plans('blue')).filter((x) => x.endsWith('-console')), [], 'nothing of them two hours later');
+  await party.blue.page.evaluate(() => window.__console.setPlansOffset(0));
 });
 
 test('the stream resumes after a drop: the stale banner shows, no event is lost or repeated', async () => {

@@ -10,9 +10,9 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const BIN = process.env.DECONFLICT_BIN || new URL('../../build/deconflict', import.meta.url).pathname;
 export const ARTIFACTS = process.env.ARTIFACTS || new URL('../test-artifacts', import.meta.url).pathname;
 
-export async function startServer() {
+export async function startServer({ demo = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dc-console-'));
-  const proc = spawn(BIN, ['serve', '--demo', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'],
+  const proc = spawn(BIN, ['serve', ...(demo ? ['--demo'] : []), '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   proc.stderr.on('data', (d) => { err += d; });
@@ -20,12 +20,15 @@ export async function startServer() {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}\n${err}`)), 20000);
     proc.stdout.on('data', (d) => {
       out += d;
-      if (/export RED=\S+/.test(out) && /export BLUE=\S+/.test(out)) { clearTimeout(timer); resolve(out); }
+      if (demo ? /export RED=\S+/.test(out) && /export BLUE=\S+/.test(out) : /stop with Ctrl-C/.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${out}\n${err}`)); });
   });
   const base = banner.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)[1];
-  const tokens = { blue: banner.match(/export BLUE=(\S+)/)[1], red: banner.match(/export RED=(\S+)/)[1] };
+  const tokens = demo ? { blue: banner.match(/export BLUE=(\S+)/)[1], red: banner.match(/export RED=(\S+)/)[1] } : {};
   const stop = async () => {
     if (proc.exitCode === null) {
       const exited = new Promise((r) => proc.once('exit', r));
@@ -35,7 +38,7 @@ export async function startServer() {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  return { base, tokens, stop, banner, stderr: () => err };
+  return { base, tokens, stop, banner, stderr: () => err, dataDir: join(dir, 'data') };
 }
 
 // A /v1 call with a bearer token, as any other client would make it.

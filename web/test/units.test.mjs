@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { entryHash, hashedBytes } from '../src/record.js';
 import { sortAlerts, timeToLos } from '../src/alerts.js';
-import { destination, flightLevel, knots, trend } from '../src/units.js';
+import { destination, flightLevel, knots, mercator, trend } from '../src/units.js';
 import { separationSeries } from '../src/plot.js';
 
 const example = {
@@ -47,4 +47,12 @@ test('predicted separation: head-on aircraft close at the sum of their speeds', 
   assert.ok(Math.abs(d[0] - 30000 / 1852) < 0.01);
   assert.ok(Math.abs(d[1] - 20000 / 1852) < 0.01);
   assert.ok(d[3] < 0.01);  // they meet at 150 s
+});
+
+test('Web Mercator units match EPSG:3857 (the map projection)', () => {
+  assert.deepEqual(mercator(0, 0), [0.5, 0.5]);
+  assert.ok(Math.abs(mercator(85.0511287798, 180)[1]) < 1e-9);
+  assert.ok(Math.abs(mercator(0, 90)[0] - 0.75) < 1e-12);
+  // y = ln(tan(pi/4 + phi/2)) for phi = 45 degrees is 0.8813736
+  assert.ok(Math.abs(mercator(45, 0)[1] - (0.5 - 0.8813736 / (2 * Math.PI))) < 1e-7);
 });
