@@ -14,13 +14,15 @@ import { Cue } from './cue.js';
 import { verifyRecord } from './record.js';
 import { renderAgreement } from './agreements.js';
 import { PlansLayer } from './plans.js';
+import { StatsView } from './stats.js';
+import { loadReplay, pictureAt } from './replay.js';
 
 const S = {
   me: null, tracks: [], related: [], alerts: new Map(), notices: [], distress: [], selected: null,
   live: false, lastTracksOk: 0,
 };
 const styles = new PartyStyles();
-let map, traffic, stream, plot, basemap, plans;
+let map, traffic, stream, plot, basemap, plans, stats;
 const landStyle = () => {
   const css = getComputedStyle(document.documentElement);
   return { color: css.getPropertyValue('--coast').trim(), weight: 1, fillColor: css.getPropertyValue('--land').trim(), fillOpacity: 1 };
@@ -70,7 +72,7 @@ function start(session) {
   refreshAll();
   timers.push(setInterval(pollTracks, 1000), setInterval(tick, 250));
   timers.push(setInterval(loadPlans, 30000));
-  window.__console = { S, stream, traffic, map, events, plans: () => [...plans.drawn].sort(), setPlansOffset: (s) => { plans.offsetS = s; plans.draw(); }, shown: () => traffic.aircraft.map((a) => `${a.party}/${a.id}`).sort() };
+  window.__console = { S, stream, traffic, map, events, stats: () => stats, plans: () => [...plans.drawn].sort(), setPlansOffset: (s) => { plans.offsetS = s; plans.draw(); }, shown: () => traffic.aircraft.map((a) => `${a.party}/${a.id}`).sort() };
 }
 
 function setupMap() {
@@ -102,8 +104,13 @@ function wireUi() {
   $('#compose').addEventListener('submit', onCompose);
   $('#distress').addEventListener('submit', onDeclareDistress);
   $('#verify').addEventListener('click', onVerify);
+  $('#replay-load').addEventListener('click', onReplayLoad);
+  $('#replay-live').addEventListener('click', endReplay);
+  $('#replay-play').addEventListener('click', toggleReplayPlay);
+  $('#replay-slider').addEventListener('input', () => showReplayAt(Number($('#replay-slider').value)));
   document.addEventListener('keydown', onKey);
   plot = new AlertPlot($('#alert-plot'));
+  stats = new StatsView($('#plot-ack'), $('#plot-traffic'));
 }
 
 async function loadAgreements() {
@@ -124,10 +131,16 @@ async function acceptVersion(counterparty, version) {
   await loadAgreements();
 }
 
+function renderStats() {
+  if (!$('#tab-stats').hidden) stats.render(S.notices, [...S.alerts.values()], S.me, nowS());
+}
+
 function showTab(name) {
   if (name === 'agreements') loadAgreements();
+  if (name !== 'replay' && S.replay) endReplay();
   for (const b of document.querySelectorAll('.tabs button')) b.setAttribute('aria-selected', String(b.dataset.tab === name));
   for (const t of document.querySelectorAll('.tab')) t.hidden = t.dataset.tab !== name;
+  renderStats();
 }
 
 function toggleMute() {
@@ -181,6 +194,55 @@ async function refreshAll() {
   loadPlans();
 }
 
+// ---- Replay (replay.js): the record's picture of the last minutes, played back; live drawing pauses.
+let replayTimer = null;
+async function onReplayLoad() {
+  const status = $('#replay-status');
+  try {
+    const r = await loadReplay(api, Number($('#replay-minutes').value), (d, n) => { status.textContent = `reading the record ${d} / ${n}…`; });
+    S.replay = r;
+    const slider = $('#replay-slider');
+    slider.min = String(Math.floor(r.start)); slider.max = String(Math.ceil(r.end)); slider.value = slider.min;
+    status.dataset.loaded = String(r.tracks.length + r.alerts.length);
+    showReplayAt(Math.floor(r.start));
+  } catch (e) {
+    status.textContent = `replay failed: ${e.message}`;
+  }
+}
+
+function showReplayAt(t) {
+  if (!S.replay) return;
+  const pic = pictureAt(S.replay, t, S.me);
+  S.replayT = t;
+  $('#replay-slider').value = String(Math.round(t));
+  $('#replay-status').textContent = `replay at ${utc(t)} · ${pic.own.length + pic.related.length} aircraft · ${pic.alerts.filter((a) => a.state === 'open').length} open alerts`;
+  renderAlerts($('#replay-alerts'), { alerts: pic.alerts, nowS: t, selected: null, ackState: () => null, onAck: () => {}, onSelect: () => {} });
+  const ac = [...pic.own.map((x) => ({ ...x, party: S.me, own: true })), ...pic.related.map((x) => ({ ...x, own: false }))].map((x) => ({
+    key: `${x.party}/${x.id}`, party: x.party, id: x.id, label: x.callsign || x.id, lat: x.lat_deg, lon: x.lon_deg, alt_m: x.alt_m,
+    gs_mps: x.gs_mps, trk_deg: x.trk_deg, vs_mps: x.vs_mps || 0, own: x.own, distress: false, alert: !x.own }));
+  traffic.update({ aircraft: ac, pairs: [], zones: [], now: t });
+}
+
+function toggleReplayPlay() {
+  if (replayTimer) { clearInterval(replayTimer); replayTimer = null; $('#replay-play').textContent = '▶ play'; return; }
+  if (!S.replay) return;
+  $('#replay-play').textContent = '❚❚ pause';
+  replayTimer = setInterval(() => {
+    const t = (S.replayT || S.replay.start) + Number($('#replay-speed').value) * 0.25;
+    if (t > S.replay.end) { toggleReplayPlay(); return; }
+    showReplayAt(t);
+  }, 250);
+}
+
+function endReplay() {
+  if (replayTimer) toggleReplayPlay();
+  S.replay = null;
+  $('#replay-alerts').replaceChildren();
+  $('#replay-status').textContent = 'live';
+  traffic.trails.clear();
+  drawTraffic();
+}
+
 async function loadPlans() {
   try {
     const [ops, zones] = await Promise.all([api.get('/v1/operations'), api.get('/v1/zones')]);
@@ -200,12 +262,14 @@ async function pollTracks() {
     }
     drawTraffic();
     renderAircraft();
+    stats.sample(nowS(), traffic.aircraft.length);
   } catch (e) {
     if (e.status === 401) showSignIn('Session ended: sign in again.');
   }
 }
 
 function drawTraffic() {
+  if (S.replay) return;
   const distressed = new Set(S.distress.map((d) => `${d.owner}/${d.aircraft_id}`));
   const inAlert = new Set();
   for (const a of S.alerts.values()) if (a.state === 'open' && a.intruder) { inAlert.add(`${S.me}/${a.own_aircraft}`); inAlert.add(`${a.intruder.party}/${a.intruder.id}`); }
@@ -270,6 +334,7 @@ function renderAll() {
   $('#notice-count').textContent = unread ? `(${unread})` : '';
   if (traffic) drawTraffic();
   renderAircraft();
+  renderStats();
 }
 
 function tick() {

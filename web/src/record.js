@@ -50,13 +50,11 @@ export async function checkEntry(e, key) {
   }
 }
 
-// Verifies the newest `window` entries the party can see. progress(done, total) is called as it goes.
-export async function verifyRecord(api, { window = 300, progress = () => {} } = {}) {
-  const head = await api.get('/v1/record/head');
-  const key = await crypto.subtle.importKey('raw', unhex(head.public_key), { name: 'Ed25519' }, false, ['verify']);
-  const first = Math.max(1, head.seq - window + 1);
+// The receipts of entries first..last the party may fetch (others are skipped), six requests at a time.
+// Returns Map seq -> {e, key, bad?}.
+export async function fetchEntries(api, first, last, progress = () => {}) {
   const seqs = [];
-  for (let q = first; q <= head.seq; q++) seqs.push(q);
+  for (let q = first; q <= last; q++) seqs.push(q);
   const entries = new Map();
   let done = 0;
   const worker = async () => {
@@ -64,15 +62,24 @@ export async function verifyRecord(api, { window = 300, progress = () => {} } = 
       const q = seqs.shift();
       try {
         const r = await api.get(`/v1/receipts/${q}`);
-        if (r.server_key !== head.public_key) entries.set(q, { e: r.entry, bad: 'receipt names another server key' });
-        else entries.set(q, { e: r.entry });
+        entries.set(q, { e: r.entry, key: r.server_key });
       } catch (err) {
         if (err.status !== 403 && err.status !== 404) entries.set(q, { e: { seq: q }, bad: `not readable: ${err.message}` });
       }
-      progress(++done, head.seq - first + 1);
+      progress(++done, last - first + 1);
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));
+  return entries;
+}
+
+// Verifies the newest `window` entries the party can see. progress(done, total) is called as it goes.
+export async function verifyRecord(api, { window = 300, progress = () => {} } = {}) {
+  const head = await api.get('/v1/record/head');
+  const key = await crypto.subtle.importKey('raw', unhex(head.public_key), { name: 'Ed25519' }, false, ['verify']);
+  const first = Math.max(1, head.seq - window + 1);
+  const entries = await fetchEntries(api, first, head.seq, progress);
+  for (const x of entries.values()) if (!x.bad && x.key !== head.public_key) x.bad = 'receipt names another server key';
   const results = [];
   for (const q of [...entries.keys()].sort((a, b) => a - b)) {
     const x = entries.get(q);

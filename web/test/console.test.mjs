@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ARTIFACTS, apiAs, launchBrowser, recordedContext, startServer, waitFor } from './harness.mjs';
 
 let server, browser;
+let alertId = null;  // the demo's alert, seen in the alert test; the replay must show it again
 const party = {};
 
 before(async () => {
@@ -96,6 +97,7 @@ test('an alert appears on both consoles; blue acknowledges with the keyboard and
   const idBlue = await waitFor(() => openAlert('blue'), { timeout: 60000, what: 'an open alert on blue' });
   const idRed = await waitFor(() => openAlert('red'), { timeout: 15000, what: 'an open alert on red' });
   assert.equal(idBlue, idRed, 'the same alert on both');
+  alertId = idBlue;
   // The intruder is on each map now (need-to-know through the alert) and the API agrees.
   const a = (await apiAs(server.base, server.tokens.blue, 'GET', `/v1/alerts/${idBlue}`));
   await waitFor(async () => (await shown('blue')).includes(`red/${a.intruder.id}`), { what: 'the intruder on blue\'s map' });
@@ -137,6 +139,15 @@ test('a notice goes from blue to red, red acknowledges, blue sees the state chan
   await waitFor(() => blue.evaluate((nid) => document.querySelector(`#outbox li[data-notice-id="${nid}"] .badge[data-party="red"]`)?.dataset.state === 'acknowledged', id),
     { timeout: 15000, what: 'blue\'s outbox to show red: acknowledged' });
   await shot('blue', '05-notice-acknowledged');
+  // The plots: red's acknowledgement delay of that notice, and the alert of the previous test in the last hour.
+  await blue.click('.tabs button[data-tab="stats"]');
+  const stats = await waitFor(() => blue.evaluate(() => {
+    const s = window.__console.stats();
+    return s.delays && s.delays.red && s.alertBins ? { red: s.delays.red.length, alerts: s.alertBins.reduce((a, b) => a + b, 0) } : null;
+  }), { what: 'the plots' });
+  assert.ok(stats.red >= 1 && stats.alerts >= 1, JSON.stringify(stats));
+  assert.equal(await blue.locator('#tab-stats .uplot').count(), 2);
+  await shot('blue', '05b-plots');
 });
 
 test('distress declared by blue is seen by red on the map and in its list; then cancelled', async () => {
@@ -253,6 +264,25 @@ test('the record verifies in the browser, and a tampered entry is shown as bad',
   assert.match(bad[0][1], /hash does not match content/);
   await shot('blue', '10-record-tampered');
   await blue.unroute('**/v1/receipts/*');
+});
+
+test('replay of the last minutes from the record shows the alert again', async () => {
+  const blue = party.blue.page;
+  await blue.click('.tabs button[data-tab="replay"]');
+  await blue.selectOption('#replay-minutes', '5');
+  await blue.click('#replay-load');
+  await waitFor(async () => Number(await blue.getAttribute('#replay-status', 'data-loaded')) > 0, { timeout: 30000, what: 'the replay loaded' });
+  const t = await blue.evaluate((id) => {
+    const hit = window.__console.S.replay.alerts.find(([, v]) => v.alert_id === id && v.state === 'open');
+    return hit ? hit[0] : null;
+  }, alertId);
+  assert.ok(t, `the record holds alert ${alertId} as open`);
+  await blue.evaluate((v) => { const s = document.querySelector('#replay-slider'); s.value = String(Math.ceil(v)); s.dispatchEvent(new Event('input')); }, t);
+  await blue.waitForSelector(`#replay-alerts li[data-alert-id="${alertId}"][data-state="open"]`, { timeout: 5000 });
+  const onMap = await shown('blue');
+  assert.ok(onMap.includes('blue/B3'), `B3 in the replayed picture: ${onMap}`);
+  await shot('blue', '10b-replay');
+  await blue.click('#replay-live');
 });
 
 test('sign-out ends the session', async () => {

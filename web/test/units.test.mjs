@@ -56,3 +56,18 @@ test('Web Mercator units match EPSG:3857 (the map projection)', () => {
   // y = ln(tan(pi/4 + phi/2)) for phi = 45 degrees is 0.8813736
   assert.ok(Math.abs(mercator(45, 0)[1] - (0.5 - 0.8813736 / (2 * Math.PI))) < 1e-7);
 });
+
+test('plots: acknowledgement delays per counterparty and alerts per 5 minutes', async () => {
+  const { ackDelays, alertsPerBin } = await import('../src/stats.js');
+  const notices = [
+    { sender: 'blue', created_at_s: 100, recipients: [
+      { party: 'red', state: 'acknowledged', delivered_at_s: 101, acknowledged_at_s: 109 },
+      { party: 'green', state: 'delivered', delivered_at_s: 101, acknowledged_at_s: null }] },
+    { sender: 'red', created_at_s: 50, delivery: { state: 'acknowledged' } },
+  ];
+  assert.deepEqual(ackDelays(notices, 'blue'), { red: [[100, 8]] });
+  const [xs, ys] = alertsPerBin([{ began_at_s: 3900 }, { began_at_s: 3910 }, { began_at_s: 3300 }, { began_at_s: 10 }], 4000);
+  assert.equal(xs.length, ys.length);
+  assert.equal(ys.reduce((a, b) => a + b, 0), 3, 'the one older than an hour is left out');
+  assert.equal(ys[xs.findIndex((x) => x <= 3900 && 3900 < x + 300)], 2);
+});
