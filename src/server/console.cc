@@ -86,10 +86,11 @@ Response Console::SignIn(const Request& req) {
   // preflight this server never approves (no login CSRF).
   if (req.console_header != "1")
     return Fail(Status(ErrorCode::kPermissionDenied, "sign-in needs the header X-Deconflict-Console: 1"));
-  Json body = Json::parse(req.body, nullptr, false);
-  if (!body.is_object() || !body.contains("token") || !body["token"].is_string())
+  auto body = ParseJsonBody(req.body);  // bounded (depth, UTF-8, repeated members)
+  if (!body.ok()) return Fail(body.status());
+  if (!body->is_object() || !body->contains("token") || !(*body)["token"].is_string())
     return Fail(Status::Invalid("body: expected {\"token\": \"<party token>\"}"));
-  auto who = hooks_.authenticate(body["token"].get<std::string>());
+  auto who = hooks_.authenticate((*body)["token"].get<std::string>());
   if (!who.ok()) return Fail(Status(ErrorCode::kUnauthenticated, "unknown or revoked token"));
   if (who->party.empty())
     return Fail(Status(ErrorCode::kPermissionDenied, "the console signs in parties; this is not a party token"));

@@ -55,6 +55,9 @@ TEST(Console, SignInGivesAnHttpOnlyStrictCookieThatActsAsTheParty) {
   s.CreateParty("red");
   EXPECT_EQ(SignIn(s, blue, false).status, 403) << "sign-in without the console header (login CSRF)";
   EXPECT_EQ(SignIn(s, "dct_nope").status, 401);
+  // A hostile body is refused by the bounded parse, not by the stack.
+  EXPECT_EQ(Http(s.port(), "POST", "/console/session", "", std::string(100000, '['), {{"X-Deconflict-Console", "1"}}).status,
+            400);
   EXPECT_EQ(SignIn(s, s.admin()).status, 403) << "the console signs in parties only";
   auto in = SignIn(s, blue);
   ASSERT_EQ(in.status, 200) << in.body;
