@@ -122,7 +122,7 @@ int RunServe(const ServeArgs& args) {
     return kExitVerifyFailed;
   }
   spdlog::info("store verified ({}): record entries {}..{} ({} checked), {} rows, {} row commits, {:.3f} s",
-               integrity->full ? "full" : "from the verified head", integrity->from_seq + 1, integrity->head_seq,
+               integrity->from_seq == 0 ? "full" : "from the verified head", integrity->from_seq + 1, integrity->head_seq,
                integrity->entries_verified, integrity->rows_verified, integrity->commits_checked, integrity->seconds);
 
   server::Metrics metrics;

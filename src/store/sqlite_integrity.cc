@@ -41,9 +41,9 @@ Status CheckAudience(Db& db, const record::Entry& e) {
   return Status::Ok();
 }
 
-// Entry seq's "rows" root must be the root of its stored commits.
-Status CheckCommitRoot(Db& db, const record::Entry& e) {
-  std::vector<RowCommit> commits;
+// Entry seq's "rows" root must be the root of its stored commits (returned in *commits).
+Status CheckCommitRoot(Db& db, const record::Entry& e, std::vector<RowCommit>* out) {
+  std::vector<RowCommit>& commits = *out;
   {
     Stmt q(db, "SELECT op, tbl, object, digest FROM row_commits WHERE seq = ? ORDER BY idx");
     q.Bind(static_cast<std::int64_t>(e.seq));
@@ -122,6 +122,7 @@ Status VerifyChain(Db& db, const record::PublicKey& pk, const std::optional<Veri
 Status VerifyState(Db& db, const std::string& state_key, std::uint64_t from_seq, IntegrityReport* report) {
   std::map<std::pair<std::string, std::string>, std::string> live;  // (table, digest) -> object
   std::set<std::uint64_t> referenced;
+  std::map<std::uint64_t, std::vector<RowCommit>> claims;  // entry -> the stored rows that say it wrote them
   for (const TableSpec* t : StateTables()) {
     Stmt q(db, t->SelectAll());
     const int n = static_cast<int>(t->cols.size());
@@ -137,13 +138,7 @@ Status VerifyState(Db& db, const std::string& state_key, std::uint64_t from_seq,
       if (RowDigest(state_key, *t, rseq, q) != digest)
         return Status::Corruption(object + " was changed outside deconflict: it is not what " + Seq(rseq) +
                                   " wrote (its stored content does not match its seal)");
-      Stmt c(db, "SELECT 1 FROM row_commits WHERE seq = ? AND op = 'put' AND tbl = ? AND digest = ?");
-      c.Bind(static_cast<std::int64_t>(rseq)).Bind(t->table).Bind(digest);
-      auto found = c.Step();
-      if (!found.ok()) return found.status();
-      if (!*found)
-        return Status::Corruption(object + ": " + Seq(rseq) + " did not write this state (its seal was made "
-                                  "outside deconflict)");
+      claims[rseq].push_back(RowCommit{"put", t->table, object, digest});
       referenced.insert(rseq);
       live.emplace(std::make_pair(t->table, digest), object);
       ++report->rows_verified;
@@ -168,7 +163,15 @@ Status VerifyState(Db& db, const std::string& state_key, std::uint64_t from_seq,
       return Status::Corruption(Seq(seq) + ", which wrote stored state, does not exist (removed from the record)");
     if (!e.ok()) return e.status();
     if (record::ComputeHash(*e) != e->hash) return Status::Corruption(Seq(seq) + ": hash does not match content");
-    if (Status s = CheckCommitRoot(db, *e); !s.ok()) return s;
+    std::vector<RowCommit> commits;
+    if (Status s = CheckCommitRoot(db, *e, &commits); !s.ok()) return s;
+    std::set<std::pair<std::string, std::string>> put;
+    for (const RowCommit& c : commits)
+      if (c.op == "put") put.emplace(c.table, c.digest);
+    for (const RowCommit& claim : claims[seq])
+      if (!put.count({claim.table, claim.digest}))
+        return Status::Corruption(claim.object + ": " + Seq(seq) + " did not write this state (its seal was made "
+                                  "outside deconflict)");
   }
   // Nothing written since the verified head was removed or rolled back: what the entries put, less what they
   // dropped, is stored.
