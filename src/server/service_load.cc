@@ -4,6 +4,7 @@
 // silently forgetting something a party was told is filed.
 #include <spdlog/spdlog.h>
 
+#include "core/json.h"
 #include "plan/agreement.h"
 #include "plan/registry.h"
 #include "server/service_internal.h"
@@ -28,8 +29,10 @@ Status RestoreAgreements(store::ReadTx& tx, plan::AgreementBook& book) {
     auto hist = tx.DocumentHistory(store::DocumentKind::kAgreement, d.id);
     if (!hist.ok()) return hist.status();
     for (const auto& h : *hist) {
-      Json b = Json::parse(h.body, nullptr, false);
-      if (!b.is_object()) return NotRestored(h, Status::Corruption("its body is not a JSON object"));
+      auto parsed = json::Parse(h.body, {.what = "stored agreement"});
+      if (!parsed.ok()) return NotRestored(h, parsed.status());
+      if (!parsed->is_object()) return NotRestored(h, Status::Corruption("its body is not a JSON object"));
+      const Json& b = *parsed;
       const std::string by = b.value("by", ""), other = b.value("other", "");
       Status s;
       if (b.value("action", "") == "accept") {
