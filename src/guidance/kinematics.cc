@@ -176,8 +176,22 @@ detect::PairGeometry Advance(const detect::PairGeometry& g, double dt) {
   return {g.ss + 2 * g.sv * dt + g.vv * dt * dt, g.sv + g.vv * dt, g.vv, g.sz + g.vz * dt, g.vz};
 }
 
+bool CannotViolate(const Detector3D& det, const detect::PairGeometry& g, double T) {
+  const double vz_reach = det.kind == Detector3D::Kind::kCylinder
+                              ? det.h_m
+                              : std::max(det.well_clear.zthr_m, det.well_clear.tcoa_s * std::abs(g.vz));
+  const double z_end = g.sz + g.vz * T;
+  if ((g.sz > vz_reach && z_end > vz_reach) || (g.sz < -vz_reach && z_end < -vz_reach)) return true;
+  const double h_reach = det.kind == Detector3D::Kind::kCylinder
+                             ? det.d_m
+                             : det.well_clear.dthr_m + det.well_clear.tthr_s * std::sqrt(g.vv);
+  const double t = g.vv > 0 ? std::clamp(-g.sv / g.vv, 0.0, T) : 0;
+  return g.ss + 2 * g.sv * t + g.vv * t * t > h_reach * h_reach;
+}
+
 double FirstViolation(const Detector3D& det, const detect::PairGeometry& g, double T) {
   if (!(T > 0)) return ViolatedNow(det, g) ? 0 : kInf;
+  if (CannotViolate(det, g, T)) return kInf;
   detect::PairResult r;
   if (det.kind == Detector3D::Kind::kCylinder) {
     r = detect::Cd3d(g, det.d_m, det.h_m, T);
@@ -191,9 +205,7 @@ double FirstViolation(const Detector3D& det, const detect::PairGeometry& g, doub
 
 bool ViolatedNow(const Detector3D& det, const detect::PairGeometry& g) {
   if (det.kind == Detector3D::Kind::kCylinder) return g.ss < det.d_m * det.d_m && std::abs(g.sz) < det.h_m;
-  detect::WellClearThresholds w = det.well_clear;
-  w.lookahead_s = 1;
-  return detect::WellClear(g, w).los;
+  return detect::WellClearViolation(g, det.well_clear);
 }
 
 }  // namespace deconflict::guidance::internal

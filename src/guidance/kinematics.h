@@ -41,6 +41,10 @@ detect::PairGeometry Relative(const State& a, const State& b);
 
 // First time in [0, T] at which the detector is violated, or +infinity (closed form, detect/separation.h).
 double FirstViolation(const Detector3D& det, const detect::PairGeometry& g, double T);
+// True when the detector cannot be violated in [0, T]: the vertical distance stays beyond the vertical reach, or
+// the horizontal distance beyond the horizontal reach (D; DTHR + TTHR·|v|, since tau_mod <= TTHR implies
+// |s| <= DTHR + TTHR |v|). Conservative: false does not mean a violation.
+bool CannotViolate(const Detector3D& det, const detect::PairGeometry& g, double T);
 // Violation at t = 0.
 bool ViolatedNow(const Detector3D& det, const detect::PairGeometry& g);
 // Geometry moved forward by dt.

@@ -72,48 +72,59 @@ int FirstLos(const DimensionSpace& s, const Traffic& t, const Detector3D& det, i
   return max + 1;
 }
 
-struct LosCache {
-  int det[2] = {0, 0};  // first violating sample per direction (0: down, 1: up)
-  int rec[2] = {0, 0};
+// One entry of the step classification: an intruder and a detector with the levels that use it (sorted most
+// severe first), the first violating sample of the continuing manoeuvre per direction, and the first step per
+// direction that is not coordinated with the intruder.
+struct Entry {
+  const Traffic* traffic = nullptr;
+  const Detector3D* detector = nullptr;
+  std::vector<std::pair<int, double>> levels;  // (severity, T)
+  double t_max = 0;
+  int los[2] = {0, 0};  // detector (or, cylinder_only, the cylinder) violated at sample j <= T; max + 1 when not
+  int rec[2] = {0, 0};  // recovery cylinder violated at sample j <= B
+  int uncoordinated[2] = {0, 0};
 };
 
-// Whether step k (end state `end` reached at tsk) is in conflict for level l under `mode`.
-bool LevelRed(const LevelCheck& l, const StepMode& mode, const LosCache& los, int k, const detect::PairGeometry& g,
-              double tsk) {
-  const int dir = k >= 0 ? 1 : 0;
-  const int ak = std::abs(k);
-  const double B = mode.B;
-  if (mode.cylinder_only || (mode.recovery && B > l.T)) {
-    const Detector3D& cyl = *mode.recovery;
-    if (los.rec[dir] <= ak) return true;
-    return FirstViolation(cyl, g, l.T) < kInf;
-  }
-  if (los.det[dir] <= ak) return true;
-  if (mode.recovery) {
-    if (los.rec[dir] <= ak) return true;
-    if (B > tsk && FirstViolation(*mode.recovery, g, B - tsk) < kInf) return true;
-  }
-  const double b0 = std::max(B - tsk, 0.0);
-  if (b0 >= l.T) return false;
-  const double t_in = b0 > 0 ? FirstViolation(*l.detector, Advance(g, b0), l.T - b0)
-                             : FirstViolation(*l.detector, g, l.T);
-  return t_in < kInf;
-}
-
-LosCache MakeLosCache(const DimensionSpace& s, const Traffic& t, const LevelCheck& l, const StepMode& mode) {
-  LosCache c;
+void FillLos(const DimensionSpace& s, const StepMode& mode, Entry* e) {
   const int maxn[2] = {s.max_down, s.max_up};
   for (int d = 0; d < 2; ++d) {
     const int dir = d == 0 ? -1 : 1;
-    if (mode.cylinder_only || (mode.recovery && mode.B > l.T)) {
-      c.det[d] = maxn[d] + 1;
-      c.rec[d] = FirstLos(s, t, *mode.recovery, dir, maxn[d], 0, l.T);
+    const Traffic& t = *e->traffic;
+    if (mode.cylinder_only || (mode.recovery && mode.B > e->t_max)) {
+      e->los[d] = FirstLos(s, t, *mode.recovery, dir, maxn[d], 0, e->t_max);
+      e->rec[d] = maxn[d] + 1;
       continue;
     }
-    c.det[d] = FirstLos(s, t, *l.detector, dir, maxn[d], mode.B, kInf);
-    c.rec[d] = mode.recovery ? FirstLos(s, t, *mode.recovery, dir, maxn[d], 0, mode.B) : maxn[d] + 1;
+    e->los[d] = FirstLos(s, t, *e->detector, dir, maxn[d], mode.B, kInf);
+    e->rec[d] = mode.recovery ? FirstLos(s, t, *mode.recovery, dir, maxn[d], 0, mode.B) : maxn[d] + 1;
   }
-  return c;
+}
+
+// The most severe level of entry `e` in conflict for step k (end geometry g at tsk), 0 when none.
+int EntrySeverity(const Entry& e, const StepMode& mode, int k,
+                  const detect::PairGeometry& g, double tsk) {
+  const int d = k >= 0 ? 1 : 0;
+  const int ak = std::abs(k);
+  if (ak >= e.uncoordinated[d]) return e.levels.front().first;
+  const double B = mode.B;
+  if (mode.cylinder_only || (mode.recovery && B > e.t_max)) {
+    if (e.los[d] <= ak || FirstViolation(*mode.recovery, g, e.t_max) < kInf) return e.levels.front().first;
+    return 0;
+  }
+  if (e.rec[d] <= ak) return e.levels.front().first;
+  if (mode.recovery && B > tsk && FirstViolation(*mode.recovery, g, B - tsk) < kInf) return e.levels.front().first;
+  // Time of the first violation: a sample of the manoeuvre, or the straight line after it (relative to tsk).
+  double t_los = kInf, t_lin = kInf;
+  if (e.los[d] <= ak) t_los = 0;  // a loss during the manoeuvre counts for every level of the detector
+  const double b0 = std::max(B - tsk, 0.0);
+  if (b0 < e.t_max) {
+    const double t = b0 > 0 ? FirstViolation(*e.detector, Advance(g, b0), e.t_max - b0)
+                            : FirstViolation(*e.detector, g, e.t_max);
+    if (t < kInf) t_lin = t + b0;
+  }
+  for (const auto& [severity, T] : e.levels)
+    if (t_los <= T || t_lin <= T) return severity;
+  return 0;
 }
 
 }  // namespace
@@ -147,50 +158,56 @@ std::vector<int> ClassifySteps(const DimensionSpace& s, const std::vector<Traffi
   const int n = s.max_down + s.max_up + 1;
   std::vector<int> sev(static_cast<size_t>(n), 0);
   int top = 0;  // the most severe region any checked level can give
-  std::vector<const Traffic*> active;
-  for (const Traffic& t : traffic) {
-    if (OutOfReach(s, t, mode) && t.epsilon_h == 0 && t.epsilon_v == 0) continue;
-    active.push_back(&t);
-    for (const LevelCheck& l : t.levels)
-      if (l.severity >= mode.min_severity) top = std::max(top, l.severity);
-  }
-  if (active.empty()) return sev;
-  struct Entry {
-    const Traffic* t;
-    const LevelCheck* l;
-    LosCache los;
-    int uncoordinated[2];  // first step per direction that is not coordinated (max + 1 when all are)
-  };
   std::vector<Entry> entries;
-  for (const Traffic* t : active) {
+  for (const Traffic& t : traffic) {
+    const bool coordinated = t.epsilon_h != 0 || t.epsilon_v != 0;
+    if (!coordinated && OutOfReach(s, t, mode)) continue;
     int unc[2] = {s.max_down + 1, s.max_up + 1};
-    if (t->epsilon_h != 0 || t->epsilon_v != 0)
+    if (coordinated)
       for (int d = 0; d < 2; ++d)
         for (int j = 1; j <= (d == 0 ? s.max_down : s.max_up); ++j)
-          if (!Coordinated(s, *t, d == 0 ? -j : j)) {
+          if (!Coordinated(s, t, d == 0 ? -j : j)) {
             unc[d] = j;
             break;
           }
-    for (const LevelCheck& l : t->levels)
-      if (l.severity >= mode.min_severity) entries.push_back({t, &l, MakeLosCache(s, *t, l, mode), {unc[0], unc[1]}});
+    const size_t first = entries.size();
+    for (const LevelCheck& l : t.levels) {
+      if (l.severity < mode.min_severity) continue;
+      top = std::max(top, l.severity);
+      // Levels of one detector share an entry in the main bands (one evaluation gives the first violation);
+      // recovery checks keep one entry per level (B and the cylinder depend on T).
+      Entry* e = nullptr;
+      if (!mode.recovery)
+        for (size_t i = first; i < entries.size() && !e; ++i)
+          if (*entries[i].detector == *l.detector) e = &entries[i];
+      if (!e) {
+        entries.push_back({});
+        e = &entries.back();
+        e->traffic = &t;
+        e->detector = l.detector;
+        e->uncoordinated[0] = unc[0];
+        e->uncoordinated[1] = unc[1];
+      }
+      e->levels.emplace_back(l.severity, l.T);
+      e->t_max = std::max(e->t_max, l.T);
+    }
+  }
+  if (entries.empty()) return sev;
+  for (Entry& e : entries) {
+    std::sort(e.levels.begin(), e.levels.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    FillLos(s, mode, &e);
   }
   // Most severe levels first, so that a step stops as soon as it reaches `top`.
   std::stable_sort(entries.begin(), entries.end(),
-                   [](const Entry& a, const Entry& b) { return a.l->severity > b.l->severity; });
+                   [](const Entry& a, const Entry& b) { return a.levels.front().first > b.levels.front().first; });
   for (int k = -s.max_down; k <= s.max_up; ++k) {
     double tsk = 0;
     const State end = s.End(k, &tsk);
     int& out = sev[static_cast<size_t>(k + s.max_down)];
-    const Traffic* last = nullptr;
-    detect::PairGeometry g;
     for (const Entry& e : entries) {
-      if (e.l->severity <= out) continue;
-      if (e.t != last) {
-        g = Relative(end, e.t->state.At(tsk));
-        last = e.t;
-      }
-      const bool unc = std::abs(k) >= e.uncoordinated[k >= 0 ? 1 : 0];
-      if (unc || LevelRed(*e.l, mode, e.los, k, g, tsk)) out = e.l->severity;
+      if (e.levels.front().first <= out) continue;
+      const detect::PairGeometry g = Relative(end, e.traffic->state.At(tsk));
+      out = std::max(out, EntrySeverity(e, mode, k, g, tsk));
       if (out >= top) break;
     }
   }
