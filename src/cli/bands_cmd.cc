@@ -55,11 +55,15 @@ void WriteText(const guidance::Bands& b, std::ostream& out) {
   }
   for (const auto& db : b.dims) {
     const DisplayUnit u = UnitOf(db.dimension);
-    out << fmt::format("{} [{}] current {} {} resolution_up {} resolution_down {} preferred {} time_to_recovery {}\n",
+    out << fmt::format("{} [{}] current {} {} resolution_up {} resolution_down {} preferred {} time_to_recovery {}",
                        guidance::DimensionName(db.dimension), u.name, TextNum(db.current, u.from_si),
                        guidance::BandsRegionName(db.current_region), TextNum(db.resolution_up, u.from_si),
                        TextNum(db.resolution_down, u.from_si), db.preferred_up ? "up" : "down",
                        TextNum(db.time_to_recovery_s));
+    if (!std::isnan(db.time_to_recovery_s))
+      out << fmt::format(" s recovery_distance {} nmi {} ft", TextNum(db.recovery_horizontal_m, 1 / units::kNauticalMileM),
+                         TextNum(db.recovery_vertical_m, 1 / units::kFootM));
+    out << "\n";
     for (const auto& i : db.intervals)
       out << fmt::format("  [{}, {}] {}\n", TextNum(i.lo, u.from_si), TextNum(i.hi, u.from_si),
                          guidance::BandsRegionName(i.region));
@@ -82,11 +86,12 @@ void WriteJson(const guidance::Bands& b, std::ostream& out) {
     const auto& db = b.dims[d];
     const DisplayUnit u = UnitOf(db.dimension);
     out << fmt::format("{}\"{}\":{{\"unit\":\"{}\",\"current\":{},\"region\":\"{}\",\"resolution_up\":{},"
-                       "\"resolution_down\":{},\"preferred\":\"{}\",\"time_to_recovery_s\":{},\"intervals\":[",
+                       "\"resolution_down\":{},\"preferred\":\"{}\",\"time_to_recovery_s\":{},\"recovery_horizontal_m\":{},"
+                       "\"recovery_vertical_m\":{},\"intervals\":[",
                        d ? "," : "", guidance::DimensionName(db.dimension), u.name, Num(db.current, u.from_si),
                        guidance::BandsRegionName(db.current_region), Num(db.resolution_up, u.from_si),
                        Num(db.resolution_down, u.from_si), db.preferred_up ? "up" : "down",
-                       Num(db.time_to_recovery_s));
+                       Num(db.time_to_recovery_s), Num(db.recovery_horizontal_m), Num(db.recovery_vertical_m));
     for (size_t i = 0; i < db.intervals.size(); ++i)
       out << fmt::format("{}{{\"lo\":{},\"hi\":{},\"region\":\"{}\"}}", i ? "," : "",
                          Num(db.intervals[i].lo, u.from_si), Num(db.intervals[i].hi, u.from_si),
