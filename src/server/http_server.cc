@@ -66,6 +66,12 @@ std::string FormatEvents(const std::vector<StreamEvent>& events) {
   return out;
 }
 
+template <class Fields>
+std::string_view Field(const Fields& req, const char* name) {
+  auto v = req[name];
+  return std::string_view(v.data(), v.size());
+}
+
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
@@ -134,7 +140,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                                std::string_view(req.target().data(), req.target().size()),
                                std::string_view(req[http::field::authorization].data(),
                                                 req[http::field::authorization].size()),
-                               std::string_view(req["Last-Event-ID"].data(), req["Last-Event-ID"].size()));
+                               std::string_view(req["Last-Event-ID"].data(), req["Last-Event-ID"].size()),
+                               Api::BrowserHeaders{Field(req, "Cookie"), Field(req, "X-CSRF-Token"),
+                                                   Field(req, "X-Deconflict-Console")});
     keep_alive_ = req.keep_alive();
     if (adm_.reject) {
       // The body (if any) is not read: answer and close, so that its bytes are never taken for a request.
@@ -178,6 +186,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       res->body() = r.body.is_null() ? std::string("{}") : r.body.dump();
       res->body() += "\n";
     }
+    for (auto& [name, value] : r.headers) res->insert(name, value);
     const bool keep = keep_alive_ && !closing_ && !shared_->stopping;
     res->keep_alive(keep);
     res->prepare_payload();
