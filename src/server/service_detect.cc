@@ -259,6 +259,8 @@ void Service::DetectAndAlert(double now_s) {
         if (!PartyExists(p)) continue;
         Json view = AlertView(*c.alert, p);
         view["change"] = c.what;
+        // The stored view first: the record entry below seals it (every state change precedes its entry).
+        if (Status st = StageAlertView(out, *c.alert, p, view); !st.ok()) return st;
         if (notified(c, p)) {
           const channel::Notice* n = nullptr;
           for (const auto& x : posted)
@@ -268,7 +270,6 @@ void Service::DetectAndAlert(double now_s) {
           auto r = out.Record(record::kind::kAlert, record::kServerActor, {p}, view, "alert");
           if (!r.ok()) return r.status();
         }
-        if (Status st = StageAlertView(out, *c.alert, p, std::move(view)); !st.ok()) return st;
       }
     }
     return StageOperationStates(out, op_writes);

@@ -1,6 +1,7 @@
 // The channel's notice routes: sending, listing (paginated, from the store), reading and acknowledging notices.
 // Retention: a notice leaves memory once settled (every recipient acknowledged or expired); it stays in the store
 // and the record, and is read from the store from then on.
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include "server/bodies.h"
@@ -61,6 +62,8 @@ Result<std::string> Service::SendNotice(channel::Notice n) {
     if (!seen.insert(p).second) return Status::Invalid(field + ": \"" + p + "\" listed twice");
   }
   if (n.recipients.empty()) return Status::Invalid("to: no recipients");
+  // In party id order, as the store keeps the deliveries and a restart restores them.
+  std::sort(n.recipients.begin(), n.recipients.end(), [](const auto& a, const auto& b) { return a.party < b.party; });
   // A linked operation or zone must be the sender's own.
   for (auto [kind_doc, id, field] : {std::tuple{store::DocumentKind::kOperation, n.operation_id, "operation_id"},
                                      std::tuple{store::DocumentKind::kZone, n.zone_id, "zone_id"}}) {
