@@ -17,7 +17,8 @@ if ! command -v "$CXX_FUZZ" >/dev/null; then
   exit 1
 fi
 mkdir -p "$OUT/sbs-corpus"
-SOURCES=(src/feeds/sbs_fuzz.cc src/feeds/sbs.cc src/feeds/sbs_stream.cc src/feeds/track_assembler.cc)
+SOURCES=(src/feeds/sbs_fuzz.cc src/feeds/sbs.cc src/feeds/sbs_stream.cc src/feeds/track_assembler.cc
+         src/core/rate_limited_log.cc)
 BIN="$OUT/sbs_fuzz"
 rebuild=0
 [ -x "$BIN" ] || rebuild=1
