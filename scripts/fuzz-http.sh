@@ -22,12 +22,13 @@ if ! command -v "$CXX_FUZZ" >/dev/null; then
 fi
 LAUNCHER=()
 command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+mkdir -p "$OUT"
 if [ ! -f "$OUT/CMakeCache.txt" ]; then
   cmake -S . -B "$OUT" -DCMAKE_CXX_COMPILER="$CXX_FUZZ" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DDECONFLICT_FUZZ=ON -DBUILD_TESTING=OFF \
-    -DDECONFLICT_BENCH=OFF "${LAUNCHER[@]}" >"$OUT.cmake.log" 2>&1 || { cat "$OUT.cmake.log" >&2; exit 1; }
+    -DDECONFLICT_BENCH=OFF "${LAUNCHER[@]}" >"$OUT/fuzz-cmake.log" 2>&1 || { cat "$OUT/fuzz-cmake.log" >&2; exit 1; }
 fi
-cmake --build "$OUT" --target http_fuzz -j "${FUZZ_JOBS:-2}" >"$OUT.build.log" 2>&1 || { tail -50 "$OUT.build.log" >&2; exit 1; }
+cmake --build "$OUT" --target http_fuzz -j "${FUZZ_JOBS:-2}" >"$OUT/fuzz-build.log" 2>&1 || { tail -50 "$OUT/fuzz-build.log" >&2; exit 1; }
 mkdir -p "$OUT/http-corpus"
 if [ -z "$(ls -A "$OUT/http-corpus")" ]; then cp tests/data/http_fuzz_seeds/* "$OUT/http-corpus/"; fi
 # A corpus directory of its own per run keeps the seeds intact; new inputs are kept in http-corpus.
