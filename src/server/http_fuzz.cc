@@ -103,11 +103,10 @@ boost::system::error_code Feed(HttpParser& p, std::string_view bytes, size_t* us
     *used += n;
     if (ec == http::error::need_more) {
       ec = {};
-      if (*used == bytes.size()) {
+      if (*used == bytes.size() || n == 0) {  // all it was given was not enough: the client stopped
         p.put_eof(ec);
         return ec ? ec : make_error_code(http::error::partial_message);
       }
-      if (n == 0) continue;
     } else if (ec) {
       return ec;
     }
@@ -130,8 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   World& w = TheWorld();
   const std::string bytes = WithTokens(std::string(reinterpret_cast<const char*>(data), size), w);
   std::optional<HttpParser> parser;
-  ResetParser(&parser, kHeaderLimit);
-  parser->eager(true);
+  ResetParser(&parser, kHeaderLimit);  // not eager: the header alone first, as async_read_header
   size_t used = 0;
   if (auto ec = Feed(*parser, bytes, &used, true)) {
     if (auto answer = ReadErrorResponse(ec, kHeaderLimit, 0)) CheckAnswer(std::move(*answer));
@@ -146,6 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto* refused = std::get_if<Response>(&(StreamStart(adm.request, w.hub)))) CheckAnswer(std::move(*refused));
     return 0;
   }
+  parser->eager(true);
   if (auto ec = Feed(*parser, bytes, &used, false)) {
     if (auto answer = ReadErrorResponse(ec, kHeaderLimit, adm.body_limit)) CheckAnswer(std::move(*answer));
     return 0;
