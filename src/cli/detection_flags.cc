@@ -72,6 +72,30 @@ Status DetectionFlags::Resolve(const io::ScenarioSettings& scenario, detect::Det
   return Status::Ok();
 }
 
+void AlertingFlags::Add(CLI::App* cmd) {
+  cmd->add_option("--hysteresis", hysteresis,
+                  "DAIDALUS hysteresis_time: a pair's recent alert levels are kept while it is updated at least this "
+                  "often (default 5s)");
+  cmd->add_option("--persistence", persistence,
+                  "DAIDALUS persistence_time: a raised alert level is held at least this long (default 4s)");
+  cmd->add_option("--alerting-m", alerting_m,
+                  "DAIDALUS alerting_m: a level is held while M of the last N levels reach it (default 2)");
+  cmd->add_option("--alerting-n", alerting_n, "DAIDALUS alerting_n, the N of M of N, at most 32 (default 4)");
+  cmd->add_option("--episode-gap", episode_gap,
+                  "an alert that ended and alerts again within this time is the same alert, resumed (default 300s; "
+                  "0: always a new alert)");
+}
+
+Status AlertingFlags::Resolve(detect::AlertingOptions* alerting) const {
+  using units::Dimension;
+  if (Status s = Quantity(hysteresis, Dimension::kTime, "--hysteresis", &alerting->hysteresis_s); !s.ok()) return s;
+  if (Status s = Quantity(persistence, Dimension::kTime, "--persistence", &alerting->persistence_s); !s.ok()) return s;
+  if (Status s = Quantity(episode_gap, Dimension::kTime, "--episode-gap", &alerting->episode_gap_s); !s.ok()) return s;
+  alerting->alerting_m = alerting_m;
+  alerting->alerting_n = alerting_n;
+  return detect::ValidateAlertingOptions(*alerting);
+}
+
 Result<double> DetectionFlags::StaleSeconds() const {
   if (resolved_format == io::InputFormat::kBlueSky && stale_opt->count() == 0)
     return std::numeric_limits<double>::infinity();

@@ -52,6 +52,22 @@ class DetectionFlags {
   bool ReadSbs(const char* command, io::ReadResult* result, int* exit_code) const;
 };
 
+// Alert filtering flags (docs/detection.md section 7), defaults from DAIDALUS's DO_365B_no_SUM.conf:
+// --hysteresis, --persistence, --alerting-m, --alerting-n, and our --episode-gap.
+class AlertingFlags {
+ public:
+  std::string hysteresis = "5s";
+  std::string persistence = "4s";
+  int alerting_m = 2;
+  int alerting_n = 4;
+  std::string episode_gap = "300s";
+
+  void Add(CLI::App* cmd);
+  // Sets the filtering fields of *alerting (the look-aheads come from DetectionFlags::Resolve) and validates
+  // all of it; errors (kInvalidArgument) name the flag or the option.
+  Status Resolve(detect::AlertingOptions* alerting) const;
+};
+
 // Human-readable one-line description of the detection settings, e.g.
 // "cylinder 5 NM / 1000 ft (altitude tolerance 100 ft), look-ahead 300 s".
 std::string DescribeSettings(const detect::DetectorOptions& d);

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <thread>
 #include <unordered_map>
@@ -65,6 +66,7 @@ class ProgressBar {
 
 struct ReplayCommand {
   DetectionFlags flags;
+  AlertingFlags alerting_flags;
   std::string format = "text";
   std::string output;
   std::string step = "1s";
@@ -131,6 +133,10 @@ struct ReplayCommand {
       std::fprintf(stderr, "deconflict replay: %s\n", s.message().c_str());
       return kExitUsage;
     }
+    if (Status s = alerting_flags.Resolve(&options.alerting); !s.ok()) {
+      std::fprintf(stderr, "deconflict replay: %s\n", s.message().c_str());
+      return kExitUsage;
+    }
     auto stale_s = flags.StaleSeconds();
     if (!stale_s.ok()) {
       std::fprintf(stderr, "deconflict replay: %s\n", stale_s.status().message().c_str());
@@ -175,7 +181,7 @@ struct ReplayCommand {
 
     std::unique_ptr<io::EventWriter> writer;
     if (machine_format) writer = std::make_unique<io::EventWriter>(out, *machine_format);
-    std::vector<io::ReplayEvent> ended;  // text mode: completed alerts
+    std::map<std::uint64_t, io::ReplayEvent> ended;  // text mode: each alert's latest end
     ProgressBar bar;
     // The number of steps io::Replay runs (its replayed interval / step + 1), for pacing.
     double steps = 0;
@@ -196,7 +202,7 @@ struct ReplayCommand {
             writer->Write(e);
             if (speed_x > 0) out.flush();  // paced: each event is seen when it happens
           } else if (e.event.kind == detect::AlertEvent::Kind::kEnd) {
-            ended.push_back(e);
+            ended[e.event.alert_id] = e;
           }
         },
         [&](double f) {
@@ -209,24 +215,34 @@ struct ReplayCommand {
       return kExitUsage;
     }
     if (writer) writer->Finish();
-    else WriteText(out, *summary, options, input_states, ended, callsigns);
+    else WriteText(out, *summary, options, input_states, Values(ended), callsigns);
     out.flush();
     if (!out) {
       std::fprintf(stderr, "deconflict replay: write error on %s\n", output.empty() ? "stdout" : output.c_str());
       return kExitFailure;
     }
-    if (stats) {
-      const auto& s = *summary;
-      std::fprintf(stderr, "%s\n",
-                   fmt::format("{{\"aircraft\":{},\"airborne_aircraft\":{},\"steps\":{},\"max_simultaneous\":{},"
-                               "\"alerts\":{},\"caution_alerts\":{},\"warning_alerts\":{},\"los_alerts\":{},"
-                               "\"pair_conflicts\":{},\"detect_ms\":{:.3f},\"replay_ms\":{:.3f},\"skipped_lines\":{}}}",
-                               s.aircraft, s.airborne_aircraft, s.steps, s.max_simultaneous, s.alerts,
-                               s.caution_alerts, s.warning_alerts, s.los_alerts, s.pair_conflicts, s.detect_ms,
-                               s.replay_ms, input.skipped)
-                       .c_str());
-    }
+    if (stats) std::fprintf(stderr, "%s\n", StatsJson(*summary, input.skipped).c_str());
     return kExitOk;
+  }
+
+  static std::vector<io::ReplayEvent> Values(const std::map<std::uint64_t, io::ReplayEvent>& m) {
+    std::vector<io::ReplayEvent> v;
+    for (const auto& [id, e] : m) v.push_back(e);
+    return v;
+  }
+
+  static std::string StatsJson(const io::ReplaySummary& s, std::size_t skipped) {
+    const io::AlertCounts& c = s.counts;
+    return fmt::format(
+        "{{\"aircraft\":{},\"airborne_aircraft\":{},\"steps\":{},\"max_simultaneous\":{},\"alerts\":{},"
+        "\"caution_alerts\":{},\"warning_alerts\":{},\"los_alerts\":{},\"pair_conflicts\":{},\"detect_ms\":{:.3f},"
+        "\"replay_ms\":{:.3f},\"skipped_lines\":{},\"hours\":{:.4f},\"resumes\":{},\"level_changes\":{},"
+        "\"raises\":{},\"lowers\":{},\"ends\":{},\"events\":{},\"notices\":{},\"alerts_per_hour\":{:.2f},"
+        "\"level_changes_per_hour\":{:.2f},\"notices_per_hour\":{:.2f},\"events_per_hour\":{:.2f}}}",
+        s.aircraft, s.airborne_aircraft, s.steps, s.max_simultaneous, s.alerts, s.caution_alerts, s.warning_alerts,
+        s.los_alerts, s.pair_conflicts, s.detect_ms, s.replay_ms, skipped, s.hours(), c.resumes, c.level_changes(),
+        c.raises, c.lowers, c.ends, c.events(), c.notices, s.PerHour(c.alerts), s.PerHour(c.level_changes()),
+        s.PerHour(c.notices), s.PerHour(c.events()));
   }
 
   std::string Name(const std::string& id, const std::unordered_map<std::string, std::string>& callsigns) const {
@@ -243,8 +259,11 @@ struct ReplayCommand {
                        std::isinf(options.stale_s)
                            ? std::string("aircraft kept to the end")
                            : fmt::format("aircraft dropped after {:g} s without a report", options.stale_s));
-    out << fmt::format("  {}; warning within {:g} s\n\n", DescribeSettings(options.detector),
-                       options.alerting.warning_lookahead_s);
+    const detect::AlertingOptions& a = options.alerting;
+    out << fmt::format("  {}; warning within {:g} s\n", DescribeSettings(options.detector), a.warning_lookahead_s);
+    out << fmt::format("  alerting: {} of {}, hysteresis {:g} s, persistence {:g} s, same alert when it resumes within "
+                       "{:g} s\n\n",
+                       a.alerting_m, a.alerting_n, a.hysteresis_s, a.persistence_s, a.episode_gap_s);
     // The most notable alerts: losses of separation, then warnings, then the closest; shown in time order.
     std::stable_sort(ended.begin(), ended.end(), [](const io::ReplayEvent& a, const io::ReplayEvent& b) {
       if (a.los_seen != b.los_seen) return a.los_seen;
@@ -277,8 +296,15 @@ struct ReplayCommand {
     out << fmt::format("  aircraft        {} ({} airborne, at most {} at once)\n", s.aircraft, s.airborne_aircraft,
                        s.max_simultaneous);
     out << fmt::format("  steps           {}\n", s.steps);
-    out << fmt::format("  alerts          {} (caution {}, warning {})\n", s.alerts, s.caution_alerts, s.warning_alerts);
+    const io::AlertCounts& c = s.counts;
+    out << fmt::format("  alerts          {} (caution {}, warning {}); resumed {} times\n", s.alerts, s.caution_alerts,
+                       s.warning_alerts, c.resumes);
     out << fmt::format("  loss of sep.    {}\n", s.los_alerts);
+    out << fmt::format("  level changes   {} (up {}, down {})\n", c.level_changes(), c.raises, c.lowers);
+    out << fmt::format("  notices         {} (new alerts, and alerts reaching a level not told before)\n", c.notices);
+    out << fmt::format("  per hour        {:.1f} alerts, {:.1f} level changes, {:.1f} notices, {:.1f} events ({:.2f} h)\n",
+                       s.PerHour(c.alerts), s.PerHour(c.level_changes()), s.PerHour(c.notices), s.PerHour(c.events()),
+                       s.hours());
     out << fmt::format("  time            {:.0f} ms (detection {:.0f} ms)\n", s.replay_ms, s.detect_ms);
   }
 };
@@ -289,11 +315,13 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
       "replay",
       "Replay recorded traffic: at each time step, each aircraft's latest report moved to the step time in a "
       "straight line (aircraft on the ground or not heard for --stale are left out), conflict detection, and "
-      "alerts with hysteresis. Writes alert events (begin, level change, end, with minimum separation) and a "
-      "summary. A progress bar is drawn on stderr when it is a terminal.\n"
+      "alerts with DAIDALUS M-of-N, hysteresis and persistence, raised at once, and grouped into episodes (an alert "
+      "that resumes within --episode-gap keeps its id). Writes alert events (begin, level change, end, resume, with "
+      "minimum separation) and a summary with alerts, level changes and notices per hour. A progress bar is drawn on stderr when it is a terminal.\n"
       "Exit codes: 0 ok, 1 failure (I/O), 2 bad input data (the message names file, line and field), "
       "64 bad command line.");
   st->flags.Add(cmd);
+  st->alerting_flags.Add(cmd);
   cmd->add_option("--format", st->format,
                   "text (default: notable alerts and a summary, for people), csv, json or jsonl (every event)");
   cmd->add_option("-o,--output", st->output, "write to this file (default: stdout)");

@@ -11,60 +11,22 @@
 
 namespace deconflict::detect {
 
-const char* AlertLevelName(AlertLevel level) {
-  switch (level) {
-    case AlertLevel::kNone: return "none";
-    case AlertLevel::kCaution: return "caution";
-    case AlertLevel::kWarning: return "warning";
-  }
-  return "?";
-}
+namespace {
 
-const char* AlertEventKindName(AlertEvent::Kind kind) {
-  switch (kind) {
-    case AlertEvent::Kind::kBegin: return "begin";
-    case AlertEvent::Kind::kLevelChange: return "level";
-    case AlertEvent::Kind::kEnd: return "end";
-  }
-  return "?";
-}
+using PairKey = std::pair<std::string, std::string>;
 
-AlertTracker::AlertTracker(AlertingOptions options) : options_(options) {}
-
-AlertLevel AlertTracker::LevelOf(const Conflict& c) const {
-  const double t_in = c.los ? 0 : c.t_in_s;
-  if (t_in <= options_.warning_lookahead_s) return AlertLevel::kWarning;
-  if (t_in <= options_.caution_lookahead_s) return AlertLevel::kCaution;
-  return AlertLevel::kNone;
-}
-
-std::vector<AlertEvent> AlertTracker::Update(double time_s, std::span<const TrackState> tracks,
-                                             const std::vector<Conflict>& conflicts) {
-  struct Seen {
-    AlertLevel level;
-    const Conflict* conflict;
-  };
-  std::map<std::pair<std::string, std::string>, Seen> seen;
-  for (const Conflict& c : conflicts) {
-    if (c.a >= tracks.size() || c.b >= tracks.size()) continue;  // not from this snapshot
-    const AlertLevel level = LevelOf(c);
-    if (level == AlertLevel::kNone) continue;
-    const std::string& ia = tracks[c.a].id;
-    const std::string& ib = tracks[c.b].id;
-    auto key = ia < ib ? std::make_pair(ia, ib) : std::make_pair(ib, ia);
-    auto [it, inserted] = seen.emplace(std::move(key), Seen{level, &c});
-    if (!inserted && level > it->second.level) it->second = Seen{level, &c};
-  }
-
-  // Current separation of open pairs that are not in this step's conflicts, from the tracks.
-  std::unordered_map<std::string_view, size_t> index;
-  auto separation = [&](const std::string& a, const std::string& b, double* h, double* v) {
-    if (index.empty())
-      for (size_t i = 0; i < tracks.size(); ++i) index.emplace(tracks[i].id, i);
-    auto ia = index.find(a), ib = index.find(b);
-    if (ia == index.end() || ib == index.end()) return false;
-    const TrackState& ta = tracks[ia->second];
-    const TrackState& tb = tracks[ib->second];
+// Present horizontal and vertical separation of two aircraft of a snapshot, by id (for open alerts whose pair
+// is not in this step's conflicts). The id index is built on first use.
+class Separations {
+ public:
+  explicit Separations(std::span<const TrackState> tracks) : tracks_(tracks) {}
+  bool Get(const std::string& a, const std::string& b, double* h, double* v) {
+    if (index_.empty())
+      for (size_t i = 0; i < tracks_.size(); ++i) index_.emplace(tracks_[i].id, i);
+    auto ia = index_.find(a), ib = index_.find(b);
+    if (ia == index_.end() || ib == index_.end()) return false;
+    const TrackState& ta = tracks_[ia->second];
+    const TrackState& tb = tracks_[ib->second];
     for (const TrackState* t : {&ta, &tb})
       if (!std::isfinite(t->lat_deg) || !std::isfinite(t->lon_deg) || !std::isfinite(t->alt_m) ||
           std::abs(t->lat_deg) > 90)
@@ -73,77 +35,120 @@ std::vector<AlertEvent> AlertTracker::Update(double time_s, std::span<const Trac
                                   geo::ToSurfaceState(tb.lat_deg, tb.lon_deg, tb.alt_m, 0, 0, 0));
     *v = std::abs(tb.alt_m - ta.alt_m);
     return true;
-  };
+  }
 
+ private:
+  std::span<const TrackState> tracks_;
+  std::unordered_map<std::string_view, size_t> index_;
+};
+
+}  // namespace
+
+AlertLevel LevelOf(const Conflict& c, const AlertingOptions& options) {
+  if (c.los || c.t_in_s <= options.warning_lookahead_s) return AlertLevel::kWarning;
+  if (c.t_in_s <= options.caution_lookahead_s) return AlertLevel::kCaution;
+  return AlertLevel::kNone;
+}
+
+const char* AlertEventKindName(AlertEvent::Kind kind) {
+  switch (kind) {
+    case AlertEvent::Kind::kBegin: return "begin";
+    case AlertEvent::Kind::kLevelChange: return "level";
+    case AlertEvent::Kind::kEnd: return "end";
+    case AlertEvent::Kind::kResume: return "resume";
+  }
+  return "?";
+}
+
+AlertTracker::AlertTracker(AlertingOptions options) : options_(options) {}
+
+std::size_t AlertTracker::open_alerts() const {
+  return static_cast<std::size_t>(
+      std::count_if(pairs_.begin(), pairs_.end(), [](const auto& kv) { return kv.second.open; }));
+}
+
+void AlertTracker::Emit(Pair& p, AlertEvent::Kind kind, double time_s, AlertLevel level,
+                        std::vector<AlertEvent>* out) {
+  AlertEvent& e = p.last;
+  e.kind = kind;
+  e.time_s = time_s;
+  e.previous_level = e.level;
+  e.level = level;
+  e.notify = kind == AlertEvent::Kind::kBegin || level > p.told;
+  p.told = std::max(p.told, level);
+  if (e.history.size() >= AlertEvent::kMaxHistory) e.history.erase(e.history.begin() + 1);  // keep the begin
+  e.history.push_back({time_s, level});
+  out->push_back(e);
+}
+
+std::vector<AlertEvent> AlertTracker::Update(double time_s, std::span<const TrackState> tracks,
+                                             const std::vector<Conflict>& conflicts) {
+  // This step's raw level per pair: the highest of its conflicts (one per pair from Detect).
+  struct Seen {
+    AlertLevel level;
+    const Conflict* conflict;
+  };
+  std::map<PairKey, Seen> seen;
+  for (const Conflict& c : conflicts) {
+    if (c.a >= tracks.size() || c.b >= tracks.size()) continue;  // not from this snapshot
+    const AlertLevel level = LevelOf(c, options_);
+    if (level == AlertLevel::kNone) continue;
+    const std::string& ia = tracks[c.a].id;
+    const std::string& ib = tracks[c.b].id;
+    auto key = ia < ib ? std::make_pair(ia, ib) : std::make_pair(ib, ia);
+    auto [it, inserted] = seen.emplace(std::move(key), Seen{level, &c});
+    if (!inserted && level > it->second.level) it->second = Seen{level, &c};
+  }
+
+  Separations separations(tracks);
   std::vector<AlertEvent> events;
-  auto emit = [&](Open& o, AlertEvent::Kind kind, AlertLevel level) {
-    o.last.kind = kind;
-    o.last.time_s = time_s;
-    o.last.previous_level = o.last.level;
-    o.last.level = level;
-    events.push_back(o.last);
-    if (kind == AlertEvent::Kind::kEnd) o.last.level = AlertLevel::kNone;
-  };
-
-  // Open alerts: update, raise, step down after hysteresis and persistence, or end.
-  for (auto it = open_.begin(); it != open_.end();) {
-    Open& o = it->second;
+  // Known pairs: open alerts go through their filter; ended ones resume or are forgotten after the gap.
+  for (auto it = pairs_.begin(); it != pairs_.end();) {
+    Pair& p = it->second;
     auto s = seen.find(it->first);
-    AlertLevel observed = AlertLevel::kNone;
-    double h, v;
+    const AlertLevel raw = s != seen.end() ? s->second.level : AlertLevel::kNone;
     if (s != seen.end()) {
-      observed = s->second.level;
-      const Conflict& c = *s->second.conflict;
-      Record(c, &o.last);
-    } else if (separation(it->first.first, it->first.second, &h, &v)) {
-      o.last.min_h_dist_m = std::min(o.last.min_h_dist_m, h);
-      o.last.min_v_dist_m = std::min(o.last.min_v_dist_m, v);
+      Record(*s->second.conflict, &p.last);
+      seen.erase(s);
+    } else if (double h, v; p.open && separations.Get(it->first.first, it->first.second, &h, &v)) {
+      p.last.min_h_dist_m = std::min(p.last.min_h_dist_m, h);
+      p.last.min_v_dist_m = std::min(p.last.min_v_dist_m, v);
     }
-    bool erase = false;
-    if (observed > o.last.level) {
-      emit(o, AlertEvent::Kind::kLevelChange, observed);
-      o.level_since_s = time_s;
-      o.lower_since_s = -1;
-    } else if (observed == o.last.level) {
-      o.lower_since_s = -1;
-    } else {
-      if (o.lower_since_s < 0) {
-        o.lower_since_s = time_s;
-        o.lower_level = observed;
-      } else {
-        o.lower_level = std::max(o.lower_level, observed);
+    if (!p.open) {
+      if (raw == AlertLevel::kNone) {
+        it = time_s - p.ended_s > options_.episode_gap_s ? pairs_.erase(it) : std::next(it);
+        continue;
       }
-      if (time_s - o.lower_since_s >= options_.hysteresis_s && time_s - o.level_since_s >= options_.persistence_s) {
-        if (o.lower_level == AlertLevel::kNone) {
-          emit(o, AlertEvent::Kind::kEnd, AlertLevel::kNone);
-          erase = true;
-        } else {
-          emit(o, AlertEvent::Kind::kLevelChange, o.lower_level);
-          o.level_since_s = time_s;
-          o.lower_since_s = -1;
-        }
+      p.open = true;
+      Emit(p, AlertEvent::Kind::kResume, time_s, p.filter.Update(time_s, raw, options_), &events);
+    } else if (const AlertLevel level = p.filter.Update(time_s, raw, options_); level != p.last.level) {
+      const bool end = level == AlertLevel::kNone;
+      Emit(p, end ? AlertEvent::Kind::kEnd : AlertEvent::Kind::kLevelChange, time_s, level, &events);
+      if (end) {
+        p.open = false;
+        p.ended_s = time_s;
       }
     }
-    if (s != seen.end()) seen.erase(s);
-    it = erase ? open_.erase(it) : std::next(it);
+    ++it;
   }
 
   // New alerts.
   for (auto& [key, s] : seen) {
-    Open o;
+    Pair p;
     const Conflict& c = *s.conflict;
-    o.last.id_a = key.first;
-    o.last.id_b = key.second;
+    p.last.alert_id = next_id_++;
+    p.last.id_a = key.first;
+    p.last.id_b = key.second;
     const bool swapped = tracks[c.a].id != key.first;
-    o.last.party_a = swapped ? tracks[c.b].party : tracks[c.a].party;
-    o.last.party_b = swapped ? tracks[c.a].party : tracks[c.b].party;
-    o.last.begin_time_s = time_s;
-    o.last.min_h_dist_m = c.h_dist_m;
-    o.last.min_v_dist_m = c.v_dist_m;
-    Record(c, &o.last);
-    o.level_since_s = time_s;
-    auto [it, inserted] = open_.emplace(key, std::move(o));
-    emit(it->second, AlertEvent::Kind::kBegin, s.level);
+    p.last.party_a = swapped ? tracks[c.b].party : tracks[c.a].party;
+    p.last.party_b = swapped ? tracks[c.a].party : tracks[c.b].party;
+    p.last.begin_time_s = time_s;
+    p.last.min_h_dist_m = c.h_dist_m;
+    p.last.min_v_dist_m = c.v_dist_m;
+    Record(c, &p.last);
+    const AlertLevel level = p.filter.Update(time_s, s.level, options_);
+    auto [it, inserted] = pairs_.emplace(key, std::move(p));
+    Emit(it->second, AlertEvent::Kind::kBegin, time_s, level, &events);
   }
   std::sort(events.begin(), events.end(), [](const AlertEvent& x, const AlertEvent& y) {
     return std::tie(x.id_a, x.id_b) < std::tie(y.id_a, y.id_b);
@@ -162,15 +167,9 @@ void AlertTracker::Record(const Conflict& c, AlertEvent* e) {
 
 std::vector<AlertEvent> AlertTracker::Flush(double time_s) {
   std::vector<AlertEvent> events;
-  for (auto& [key, o] : open_) {
-    AlertEvent e = o.last;
-    e.kind = AlertEvent::Kind::kEnd;
-    e.time_s = time_s;
-    e.previous_level = o.last.level;
-    e.level = AlertLevel::kNone;
-    events.push_back(std::move(e));
-  }
-  open_.clear();
+  for (auto& [key, p] : pairs_)
+    if (p.open) Emit(p, AlertEvent::Kind::kEnd, time_s, AlertLevel::kNone, &events);
+  pairs_.clear();
   return events;
 }
 

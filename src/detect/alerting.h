@@ -1,8 +1,11 @@
-// Alerts over time for a stream of snapshots (replay, service): alert levels by time to loss, with
-// hysteresis and persistence so that an alert does not flicker on and off (DAIDALUS alerting:
-// "hysteresis time" and "persistence time", Muñoz et al., DAIDALUS v2 user guide).
+// Alerts over time for a stream of snapshots (replay, service): per pair of aircraft, an alert level from
+// the time to loss of separation, filtered with the DAIDALUS M-of-N, hysteresis and persistence logic
+// (detect/level_filter.h, raising at once), and grouped into episodes: an alert that ends and the same
+// pair alerting again within episode_gap_s is the same alert (same id, level history kept). docs/detection.md
+// section 7 explains the rules and their sources.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <span>
 #include <string>
@@ -11,77 +14,85 @@
 
 #include "core/track.h"
 #include "detect/detector.h"
+#include "detect/level_filter.h"
 
 namespace deconflict::detect {
 
-enum class AlertLevel { kNone = 0, kCaution = 1, kWarning = 2 };
-const char* AlertLevelName(AlertLevel level);  // "none", "caution", "warning"
+// Alert level of a single conflict, without history: warning when separation is lost or t_in_s <=
+// warning_lookahead_s, caution when t_in_s <= caution_lookahead_s, none otherwise.
+AlertLevel LevelOf(const Conflict& c, const AlertingOptions& options);
 
-struct AlertingOptions {
-  // A conflict is at a level when its t_in_s <= that level's look-ahead (los counts as t_in = 0).
-  // The detector's look-ahead should be >= caution_lookahead_s.
-  double caution_lookahead_s = 300;
-  double warning_lookahead_s = 60;
-  // A lower level (or no conflict) must be seen continuously this long before the alert steps down
-  // or ends. Raising is immediate.
-  double hysteresis_s = 5;
-  // An alert level, once raised, is held at least this long.
-  double persistence_s = 10;
+struct LevelChange {
+  double time_s = 0;
+  AlertLevel level = AlertLevel::kNone;  // kNone: the alert ended at time_s
 };
 
 struct AlertEvent {
-  enum class Kind { kBegin, kLevelChange, kEnd };
+  // begin: a new alert (episode); level: the level went up or down; end: the level went to none;
+  // resume: an alert that had ended alerts again within episode_gap_s (same alert_id).
+  enum class Kind { kBegin, kLevelChange, kEnd, kResume };
   Kind kind = Kind::kBegin;
   double time_s = 0;
-  std::string id_a, id_b;  // id_a < id_b (byte order)
+  std::uint64_t alert_id = 0;  // one per episode, 1, 2, ... in order of begin (per tracker)
+  std::string id_a, id_b;      // id_a < id_b (byte order)
   std::string party_a, party_b;
   AlertLevel level = AlertLevel::kNone;           // new level (kNone for kEnd)
   AlertLevel previous_level = AlertLevel::kNone;  // level before the event
+  // Someone must be told: the episode begins, or reaches a level above any it has had before (a caution
+  // episode that turns into a warning). Lowering, ending and resuming at an already-told level do not.
+  bool notify = false;
   // From the latest step in which the pair was in conflict:
   double t_in_s = 0;
   double t_cpa_s = 0;
   double d_cpa_m = 0;
   bool los = false;
-  // Minimum horizontal and vertical separation seen (separately) while the alert was open, m.
+  // Minimum horizontal and vertical separation seen (separately) while the episode was open, m.
   double min_h_dist_m = 0;
   double min_v_dist_m = 0;
-  double begin_time_s = 0;  // when the alert began
+  double begin_time_s = 0;  // when the episode began
+  // The episode's level changes, oldest first, this event's included: the begin, every change, ends
+  // (kNone) and resumes. At most kMaxHistory entries: the begin and the latest ones.
+  std::vector<LevelChange> history;
+  static constexpr std::size_t kMaxHistory = 64;
 };
-const char* AlertEventKindName(AlertEvent::Kind kind);  // "begin", "level", "end"
+const char* AlertEventKindName(AlertEvent::Kind kind);  // "begin", "level", "end", "resume"
 
-// Not thread-safe. Time must not go backwards between calls.
+// Not thread-safe. REQUIRES: options valid (ValidateAlertingOptions); time never goes backwards.
 class AlertTracker {
  public:
   explicit AlertTracker(AlertingOptions options = {});
 
-  // One time step: `conflicts` are Detect(tracks) (indices into `tracks`). Pairs are matched across
-  // steps by their ids. A conflict's level: warning when los or t_in <= warning look-ahead, caution
-  // when t_in <= caution look-ahead, else none. A higher level is raised at once; a lower one (or
-  // none: the conflict is gone) replaces it only after it has been seen for hysteresis_s and the
-  // current level has been held for persistence_s; the alert then steps down to the highest level
-  // seen during that time, or ends. Open pairs not in `conflicts` still update their minimum
-  // separation from `tracks` (when both ids are present). Returns the events of this step (begin,
-  // level change, end), ordered by pair. REQUIRES: time_s not before the previous call.
+  // One time step: `conflicts` are Detect(tracks) (indices into `tracks`). Pairs are matched across steps
+  // by their ids. Each pair's raw level (LevelOf; none when the pair is not in `conflicts`) goes through its
+  // LevelFilter: a higher level is raised at once (never later than the detector sees it); a lower one is
+  // taken only under M of N and after persistence_s. When the level reaches none the alert ends; if the same
+  // pair alerts again within episode_gap_s of that end, the alert resumes (same alert_id and history),
+  // otherwise a new alert begins. Open pairs not in `conflicts` still update their minimum separation from
+  // `tracks` (when both ids are present). Returns the events of this step (begin, level, end, resume),
+  // ordered by pair.
   std::vector<AlertEvent> Update(double time_s, std::span<const TrackState> tracks,
                                  const std::vector<Conflict>& conflicts);
 
-  // Ends every open alert at time_s (end of input) and returns the end events.
+  // Ends every open alert at time_s (end of input), forgets every episode, and returns the end events.
   std::vector<AlertEvent> Flush(double time_s);
 
-  size_t open_alerts() const { return open_.size(); }
+  std::size_t open_alerts() const;                        // alerts open now
+  std::size_t episodes() const { return pairs_.size(); }  // open, or ended less than episode_gap_s ago
 
  private:
-  AlertLevel LevelOf(const Conflict& c) const;
-  static void Record(const Conflict& c, AlertEvent* e);
-
-  struct Open {
-    AlertEvent last;          // ids, parties, latest conflict data, minima, level
-    double level_since_s = 0;   // when the current level was raised
-    double lower_since_s = -1;  // when a lower level was first seen continuously; < 0 = not lower
-    AlertLevel lower_level = AlertLevel::kNone;  // the highest level seen since lower_since_s
+  struct Pair {
+    AlertEvent last;  // ids, parties, latest conflict data, minima, level, history
+    LevelFilter filter;
+    bool open = true;
+    double ended_s = 0;
+    AlertLevel told = AlertLevel::kNone;  // highest level notified in this episode
   };
+  static void Record(const Conflict& c, AlertEvent* e);
+  static void Emit(Pair& p, AlertEvent::Kind kind, double time_s, AlertLevel level, std::vector<AlertEvent>* out);
+
   AlertingOptions options_;
-  std::map<std::pair<std::string, std::string>, Open> open_;
+  std::map<std::pair<std::string, std::string>, Pair> pairs_;
+  std::uint64_t next_id_ = 1;
 };
 
 }  // namespace deconflict::detect

@@ -21,11 +21,21 @@ std::pair<std::string, std::string> PairKey(const std::string& a, const std::str
 }
 }  // namespace
 
+void AlertCounts::Add(const detect::AlertEvent& e) {
+  using Kind = detect::AlertEvent::Kind;
+  alerts += e.kind == Kind::kBegin;
+  resumes += e.kind == Kind::kResume;
+  ends += e.kind == Kind::kEnd;
+  if (e.kind == Kind::kLevelChange) ++(e.level > e.previous_level ? raises : lowers);
+  notices += e.notify;
+}
+
 Result<ReplaySummary> Replay(std::vector<TrackState> states, const ReplayOptions& options, const EventSink& on_event,
                              const ProgressSink& on_progress) {
   if (!(options.step_s > 0) || !std::isfinite(options.step_s))
     return Status::Invalid("replay step must be a positive number of seconds");
   if (!(options.stale_s > 0)) return Status::Invalid("replay stale time must be positive");
+  if (Status s = detect::ValidateAlertingOptions(options.alerting); !s.ok()) return s;
   const auto t_start = Clock::now();
   ReplaySummary summary;
   TimelineOptions tl_options;
@@ -45,22 +55,17 @@ Result<ReplaySummary> Replay(std::vector<TrackState> states, const ReplayOptions
     detect::AlertLevel max_level = detect::AlertLevel::kNone;
     bool los = false;
   };
-  std::map<std::pair<std::string, std::string>, Seen> open;
+  std::map<std::uint64_t, Seen> episodes;                                  // by alert id, whole replay
+  std::map<std::pair<std::string, std::string>, std::uint64_t> episode_of;  // pair -> its latest alert id
   std::unordered_set<std::string> airborne;
 
   auto handle = [&](const detect::AlertEvent& e) {
-    Seen& seen = open[PairKey(e.id_a, e.id_b)];
-    if (e.kind == detect::AlertEvent::Kind::kBegin) ++summary.alerts;
+    Seen& seen = episodes[e.alert_id];
+    summary.counts.Add(e);
+    if (e.kind == detect::AlertEvent::Kind::kBegin) episode_of[PairKey(e.id_a, e.id_b)] = e.alert_id;
     if (e.level > seen.max_level) seen.max_level = e.level;
     seen.los = seen.los || e.los;
-    ReplayEvent r{e, seen.max_level, seen.los};
-    if (e.kind == detect::AlertEvent::Kind::kEnd) {
-      if (seen.max_level == detect::AlertLevel::kWarning) ++summary.warning_alerts;
-      if (seen.max_level == detect::AlertLevel::kCaution) ++summary.caution_alerts;
-      if (seen.los) ++summary.los_alerts;
-      open.erase(PairKey(e.id_a, e.id_b));
-    }
-    if (on_event) on_event(r);
+    if (on_event) on_event(ReplayEvent{e, seen.max_level, seen.los});
   };
 
   const std::size_t total_steps = static_cast<std::size_t>(std::floor((t1 - t0) / options.step_s)) + 1;
@@ -76,14 +81,22 @@ Result<ReplaySummary> Replay(std::vector<TrackState> states, const ReplayOptions
     std::vector<detect::Conflict> conflicts = detector.Detect(snapshot, &stats);
     summary.detect_ms += stats.detect_ms;
     summary.pair_conflicts += conflicts.size();
-    // Mark actual losses of separation on pairs before the tracker's events of this step are reported.
-    for (const auto& c : conflicts)
-      if (c.los) open[PairKey(snapshot[c.a].id, snapshot[c.b].id)].los = true;
     for (const auto& e : tracker.Update(t, snapshot, conflicts)) handle(e);
+    // Actual losses of separation at steps without an event of the pair (a loss always has an open alert).
+    for (const auto& c : conflicts)
+      if (c.los)
+        if (auto it = episode_of.find(PairKey(snapshot[c.a].id, snapshot[c.b].id)); it != episode_of.end())
+          episodes[it->second].los = true;
     if (on_progress && step % progress_every == 0) on_progress(static_cast<double>(step) / total_steps);
     ++summary.steps;
   }
   for (const auto& e : tracker.Flush(t)) handle(e);
+  summary.alerts = summary.counts.alerts;
+  for (const auto& [id, seen] : episodes) {
+    summary.caution_alerts += seen.max_level == detect::AlertLevel::kCaution;
+    summary.warning_alerts += seen.max_level == detect::AlertLevel::kWarning;
+    summary.los_alerts += seen.los;
+  }
   summary.airborne_aircraft = airborne.size();
   if (on_progress) on_progress(1.0);
   summary.replay_ms = MsSince(t_start);

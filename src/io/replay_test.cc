@@ -88,6 +88,7 @@ TEST(ReplayRealData, WithoutQuantisationToleranceStandardLevelsLookLikeLosses) {
   // This is why the tolerance exists (tests/data/README.md: 132 such pairs that day).
   ReplayOptions o;
   o.detector.vertical_tolerance_m = 0;
+  o.alerting.episode_gap_s = 0;  // each alert on its own: its minima are those of that alert alone
   Collected c = ReplayAll(RealDay(), o);
   EXPECT_GT(c.summary.los_alerts, 0u);
   for (const auto& e : c.events) {

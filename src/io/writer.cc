@@ -21,12 +21,6 @@ Result<OutputFormat> ParseOutputFormat(std::string_view name) {
   return Status::Invalid("unknown output format \"" + std::string(name) + "\" (expected csv, json or jsonl)");
 }
 
-AlertLevel LevelOf(const detect::Conflict& c, const detect::AlertingOptions& alerting) {
-  if (c.los || c.t_in_s <= alerting.warning_lookahead_s) return AlertLevel::kWarning;
-  if (c.t_in_s <= alerting.caution_lookahead_s) return AlertLevel::kCaution;
-  return AlertLevel::kNone;
-}
-
 std::string CsvField(std::string_view s) {
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
   std::string out = "\"";
@@ -55,6 +49,8 @@ nlohmann::json ConflictJson(std::span<const TrackState> tracks, const detect::Co
 
 nlohmann::json EventJson(const ReplayEvent& r) {
   const detect::AlertEvent& e = r.event;
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& h : e.history) history.push_back({{"time_s", h.time_s}, {"level", AlertLevelName(h.level)}});
   return {{"event", detect::AlertEventKindName(e.kind)},
           {"time_s", e.time_s},
           {"id1", e.id_a},
@@ -72,7 +68,10 @@ nlohmann::json EventJson(const ReplayEvent& r) {
           {"min_h_dist_m", e.min_h_dist_m},
           {"min_v_dist_m", e.min_v_dist_m},
           {"begin_time_s", e.begin_time_s},
-          {"duration_s", e.time_s - e.begin_time_s}};
+          {"duration_s", e.time_s - e.begin_time_s},
+          {"alert_id", e.alert_id},
+          {"notify", e.notify},
+          {"history", std::move(history)}};
 }
 
 }  // namespace
@@ -130,7 +129,8 @@ void EventWriter::Write(const ReplayEvent& r) {
            << AlertLevelName(r.max_level) << ',' << Seconds(e.t_in_s) << ',' << Seconds(e.t_cpa_s) << ','
            << Metres(e.d_cpa_m) << ',' << (e.los ? "true" : "false") << ',' << (r.los_seen ? "true" : "false")
            << ',' << Metres(e.min_h_dist_m) << ',' << Metres(e.min_v_dist_m) << ',' << Seconds(e.begin_time_s)
-           << ',' << Seconds(e.time_s - e.begin_time_s) << '\n';
+           << ',' << Seconds(e.time_s - e.begin_time_s) << ',' << e.alert_id << ','
+           << (e.notify ? "true" : "false") << '\n';
       break;
     case OutputFormat::kJson:
       out_ << (first_ ? "\n" : ",\n") << EventJson(r).dump();

@@ -25,11 +25,8 @@ enum class OutputFormat {
 // "csv", "json", "jsonl" (case-insensitive).
 Result<OutputFormat> ParseOutputFormat(std::string_view name);
 
-// Alert level of a single conflict, without history: warning when separation is lost or t_in_s <=
-// warning_lookahead_s, caution when t_in_s <= caution_lookahead_s, none otherwise.
-detect::AlertLevel LevelOf(const detect::Conflict& c, const detect::AlertingOptions& alerting);
-
 // Conflict columns: id1,id2,party1,party2,t_in_s,t_out_s,t_cpa_s,d_cpa_m,dz_cpa_m,h_dist_m,v_dist_m,los,level
+// (level: detect::LevelOf, the conflict's own level without history)
 // One row per unordered pair, id1 < id2 (byte order), rows sorted by (id1, id2) so that the output does not
 // depend on the input order. REQUIRES: conflict indices valid in `tracks`.
 inline constexpr std::string_view kConflictColumns =
@@ -45,10 +42,12 @@ struct ReplayEvent {
 };
 
 // Event columns: event,time_s,id1,id2,party1,party2,level,previous_level,max_level,t_in_s,t_cpa_s,d_cpa_m,los,
-// los_seen,min_h_dist_m,min_v_dist_m,begin_time_s,duration_s
+// los_seen,min_h_dist_m,min_v_dist_m,begin_time_s,duration_s,alert_id,notify
+// (event: begin, level, end, resume; alert_id: the episode; JSON also carries the episode's level history as
+// "history": [{"time_s", "level"}...])
 inline constexpr std::string_view kEventColumns =
     "event,time_s,id1,id2,party1,party2,level,previous_level,max_level,t_in_s,t_cpa_s,d_cpa_m,los,los_seen,"
-    "min_h_dist_m,min_v_dist_m,begin_time_s,duration_s";
+    "min_h_dist_m,min_v_dist_m,begin_time_s,duration_s,alert_id,notify";
 
 // Streams events: the CSV header or the JSON '[' comes with the first Write (or Finish, when none).
 class EventWriter {
