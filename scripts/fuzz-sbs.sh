@@ -11,27 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_RUN="${1:-60}"
 OUT="${2:-build-fuzz}"
-CXX_FUZZ="${CXX_FUZZ:-clang++-14}"
-if ! command -v "$CXX_FUZZ" >/dev/null; then
-  echo "fuzz-sbs: $CXX_FUZZ not found (scripts/install-deps.sh installs clang-14)" >&2
-  exit 1
-fi
 mkdir -p "$OUT/sbs-corpus"
 SOURCES=(src/feeds/sbs_fuzz.cc src/feeds/sbs.cc src/feeds/sbs_stream.cc src/feeds/track_assembler.cc
          src/core/rate_limited_log.cc)
 BIN="$OUT/sbs_fuzz"
-rebuild=0
-[ -x "$BIN" ] || rebuild=1
-for f in "${SOURCES[@]}" src/feeds/*.h src/core/*.h; do
-  [ "$f" -nt "$BIN" ] && rebuild=1
-done
-if [ "$rebuild" = 1 ]; then
-  echo "fuzz-sbs: building $BIN"
-  # Debian's libspdlog is a compiled library using the external fmt.
-  "$CXX_FUZZ" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -DSPDLOG_COMPILED_LIB -DSPDLOG_SHARED_LIB -DSPDLOG_FMT_EXTERNAL -Isrc \
-    "${SOURCES[@]}" -o "$BIN" -lspdlog -lfmt -pthread
-fi
+scripts/fuzz-build.sh "$BIN" "${SOURCES[@]}"
 # Seeds: real lines from the shared hour and from dump1090-mutability, plus a few refused ones.
 if [ -z "$(ls -A "$OUT/sbs-corpus")" ]; then
   # (zcat ends on SIGPIPE when head has enough, which pipefail would count as a failure)

@@ -16,6 +16,7 @@ PACKAGES=(
   zlib1g-dev                # gzip-compressed real traffic files
   libgtest-dev libgmock-dev libbenchmark-dev
   dump1090-mutability       # the real ADS-B decoder used by feed tests
+  tshark                    # Wireshark's ASTERIX dissector: the independent decoder of the ASTERIX tests
   clang-14                  # libFuzzer (-fsanitize=fuzzer) for the SBS parser fuzz target (scripts/fuzz-sbs.sh)
   libclang-rt-14-dev        # the libFuzzer/sanitizer runtimes clang-14 only recommends (we install without recommends)
   python3
@@ -37,5 +38,9 @@ echo "install-deps: installing ${missing[*]}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+# tshark's package asks whether non-root users may capture; answer no without a prompt.
+if [[ " ${missing[*]} " == *" tshark "* ]]; then
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

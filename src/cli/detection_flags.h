@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "core/status.h"
@@ -26,6 +27,8 @@ class DetectionFlags {
   CLI::Option* stale_opt = nullptr;
   bool same_party = false;
   bool skip_bad = false;
+  std::string asterix_date;                  // .ast: UTC date of the first record (YYYY-MM-DD)
+  std::vector<std::string> asterix_editions;  // "[SAC/SIC:]CAT=EDITION", repeatable
   // Set by Add(): which minima were given on the command line (they override a scenario's own).
   CLI::Option* horizontal_opt = nullptr;
   CLI::Option* vertical_opt = nullptr;
@@ -50,6 +53,8 @@ class DetectionFlags {
  private:
   // .sbs / .sbs.gz through feeds::ReadSbsFile.
   bool ReadSbs(const char* command, io::ReadResult* result, int* exit_code) const;
+  // .ast / .pcap through feeds::ReadAsterixFile.
+  bool ReadAsterix(const char* command, io::ReadResult* result, int* exit_code) const;
 };
 
 // Alert filtering flags (docs/detection.md section 7), defaults from DAIDALUS's DO_365B_no_SUM.conf:

@@ -13,12 +13,14 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "cli/command.h"
 #include "cli/detection_flags.h"
 #include "core/units.h"
+#include "io/cat004_output.h"
 #include "io/replay.h"
 #include "io/writer.h"
 
@@ -75,6 +77,7 @@ struct ReplayCommand {
   bool stats = false;
   std::string speed;  // not given = as fast as possible; else X > 0 times real time
   CLI::Option* speed_opt = nullptr;
+  std::vector<std::string> cat004;  // "party=ADDRESS:PORT": alerts as ASTERIX CAT004 over UDP
 
   // Paces the replay: the step at scenario time t (seconds after the first step) is not run before wall
   // time t / speed after the start. Called at each progress report of io::Replay, which reports step k of n
@@ -174,6 +177,24 @@ struct ReplayCommand {
     }
     std::ostream& out = output.empty() ? std::cout : file;
 
+    std::optional<io::Cat004Sender> cat004_out;
+    if (!cat004.empty()) {
+      std::vector<io::Cat004Destination> destinations;
+      for (const std::string& text : cat004) {
+        auto d = io::ParseCat004Destination(text);
+        if (!d.ok()) {
+          std::fprintf(stderr, "deconflict replay: --cat004: %s\n", d.status().message().c_str());
+          return kExitUsage;
+        }
+        destinations.push_back(*d);
+      }
+      auto sender = io::Cat004Sender::Open(std::move(destinations));
+      if (!sender.ok()) {
+        std::fprintf(stderr, "deconflict replay: --cat004: %s\n", sender.status().message().c_str());
+        return kExitFailure;
+      }
+      cat004_out.emplace(std::move(sender).value());
+    }
     std::unordered_map<std::string, std::string> callsigns;
     for (const auto& s : input.states)
       if (!s.callsign.empty()) callsigns[s.id] = s.callsign;
@@ -198,6 +219,7 @@ struct ReplayCommand {
     auto summary = io::Replay(
         std::move(input.states), options,
         [&](const io::ReplayEvent& e) {
+          if (cat004_out) cat004_out->Send(e, callsigns);
           if (writer) {
             writer->Write(e);
             if (speed_x > 0) out.flush();  // paced: each event is seen when it happens
@@ -331,6 +353,10 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
                   "look-ahead past the last CRE)");
   cmd->add_option("--max-events", st->max_events, "text format: show at most this many alerts, 0 = all (default 20)");
   cmd->add_flag("--stats", st->stats, "write one JSON line with the summary to stderr");
+  cmd->add_option("--cat004", st->cat004,
+                  "send each alert event as an ASTERIX CAT004 safety-net message (STCA, End Of Conflict) over UDP "
+                  "to party=ADDRESS:PORT, only the alerts of that party's aircraft (an aircraft without a party "
+                  "is its own party: its id); repeatable (docs/io.md)");
   st->speed_opt = cmd->add_option("--speed", st->speed,
                   "replay paced at X times real time (1 = real time, 60 = a minute of traffic per second; events "
                   "are written as they happen with csv/json/jsonl); default: as fast as possible");

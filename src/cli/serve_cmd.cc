@@ -180,7 +180,9 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   cmd->add_flag("--demo", args->demo, "run the built-in two-party demo (parties blue and red, simulated traffic)");
   cmd->add_option("--feed", args->feeds,
                   "SBS-1 feed (dump1090/readsb port 30003): host:port=party, host:port=@icao_table.csv "
-                  "(HEXIDENT,party lines) or host:port=party@icao_table.csv; repeatable (docs/feeds.md)");
+                  "(HEXIDENT,party lines) or host:port=party@icao_table.csv; ASTERIX CAT021/CAT062 over UDP: "
+                  "asterix+udp://ADDRESS:PORT=party, =@sources.csv (SAC/SIC,party[,CAT=EDITION] lines), "
+                  "asterix+udp://IFACE@GROUP:PORT=party for multicast; repeatable (docs/feeds.md)");
   cmd->add_option("--threads", args->threads, "I/O threads (default 2)");
   cmd->add_option("--write-threads", args->write_threads, "threads waiting on durable commits, 1..1024 (default 128)");
   cmd->add_option("--tls-cert", args->tls_cert, "PEM certificate chain (HTTPS)");

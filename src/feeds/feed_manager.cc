@@ -17,6 +17,8 @@
 #include <optional>
 #include <thread>
 
+#include "feeds/udp_receiver.h"
+
 namespace deconflict::feeds {
 
 namespace asio = boost::asio;
@@ -33,82 +35,7 @@ std::chrono::steady_clock::duration Seconds(double s) {
   return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(std::max(0.0, s)));
 }
 
-bool ParseHex24(std::string_view s, uint32_t* out) {
-  if (s.size() != 6) return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out, 16);
-  return ec == std::errc() && ptr == s.data() + s.size();
-}
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
-
-Result<PartyTable> ReadPartyTable(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::Io(path + ": cannot open party table");
-  PartyTable table;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    std::string_view l = TrimSpaces(line);
-    if (l.empty() || l[0] == '#') continue;
-    const size_t comma = l.find(',');
-    const std::string where = path + ":" + std::to_string(number);
-    if (comma == std::string_view::npos) return Status::Invalid(where + ": expected HEXIDENT,party");
-    uint32_t address;
-    if (!ParseHex24(TrimSpaces(l.substr(0, comma)), &address))
-      return Status::Invalid(where + ": field 1: \"" + std::string(l.substr(0, comma)) +
-                             "\" is not a 6-digit hex ICAO address");
-    const std::string_view party = TrimSpaces(l.substr(comma + 1));
-    if (party.empty()) return Status::Invalid(where + ": field 2: empty party");
-    table[address] = std::string(party);
-  }
-  return table;
-}
-
-Result<FeedEndpoint> ParseFeedSpec(std::string_view spec) {
-  const std::string quoted = "feed \"" + std::string(spec) + "\"";
-  FeedEndpoint ep;
-  const size_t eq = spec.find('=');
-  std::string_view address = spec.substr(0, eq);
-  std::string_view binding = eq == std::string_view::npos ? std::string_view() : spec.substr(eq + 1);
-  size_t colon;
-  if (!address.empty() && address[0] == '[') {
-    const size_t close = address.find(']');
-    if (close == std::string_view::npos) return Status::Invalid(quoted + ": missing ']' after IPv6 address");
-    ep.host = std::string(address.substr(1, close - 1));
-    colon = close + 1;
-    if (colon >= address.size() || address[colon] != ':') return Status::Invalid(quoted + ": expected [host]:port");
-  } else {
-    colon = address.rfind(':');
-    if (colon == std::string_view::npos) return Status::Invalid(quoted + ": expected host:port=party");
-    ep.host = std::string(address.substr(0, colon));
-  }
-  if (ep.host.empty()) return Status::Invalid(quoted + ": empty host");
-  const std::string_view port = address.substr(colon + 1);
-  unsigned value = 0;
-  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535)
-    return Status::Invalid(quoted + ": port \"" + std::string(port) + "\" is not in 1..65535");
-  ep.port = static_cast<uint16_t>(value);
-  const size_t at = binding.find('@');
-  ep.party = std::string(binding.substr(0, at));
-  if (at != std::string_view::npos) {
-    const std::string table_path(binding.substr(at + 1));
-    if (table_path.empty()) return Status::Invalid(quoted + ": empty table path after '@'");
-    auto table = ReadPartyTable(table_path);
-    if (!table.ok()) return Status::Invalid(quoted + ": " + table.status().message());
-    ep.table = std::make_shared<const PartyTable>(std::move(table).value());
-  }
-  if (ep.party.empty() && !ep.table) return Status::Invalid(quoted + ": no party after '=' (host:port=party)");
-  ep.name = std::string(address);
-  return ep;
-}
 
 class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
  public:
@@ -134,6 +61,9 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     // TCP feeds.
     FeedEndpoint endpoint;
     std::unique_ptr<SbsStream> stream;
+    // ASTERIX UDP feeds (instead of `stream`, resolver and socket).
+    std::unique_ptr<AsterixStream> asterix;
+    std::shared_ptr<internal::UdpReceiver> udp;
     std::unique_ptr<tcp::resolver> resolver;
     std::unique_ptr<tcp::socket> socket;
     std::unique_ptr<asio::steady_timer> timer;  // retry delay (TCP) or pacing (file)
@@ -191,8 +121,20 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
       ++raw->stats.expired;
       if (callbacks_.on_expired) outbox_.push_back({Outgoing::kExpired, t, {}});
     };
-    s->stream = std::make_unique<SbsStream>(so, std::move(cb));
-    s->buffer.resize(1 << 16);
+    if (s->endpoint.protocol == FeedProtocol::kAsterixUdp) {
+      AsterixStreamOptions ao;
+      ao.source = s->endpoint.name;
+      ao.decode.editions = s->endpoint.editions;
+      ao.decode.limits = options_.parse;
+      ao.assembler = so.assembler;
+      ao.source_parties = s->endpoint.sources;
+      ao.time = AsterixTimeReference::kArrival;
+      ao.bad_logged_per_second = options_.bad_lines_logged_per_second;
+      s->asterix = std::make_unique<AsterixStream>(std::move(ao), std::move(cb));
+    } else {
+      s->stream = std::make_unique<SbsStream>(so, std::move(cb));
+    }
+    s->buffer.resize(1 << 16);  // a UDP datagram holds at most 65,507 octets
     sources_.push_back(std::move(s));
     return sources_.size() - 1;
   }
@@ -224,6 +166,8 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
       s->timer = std::make_unique<asio::steady_timer>(*strand_);
       if (s->is_file) {
         asio::post(*strand_, [self = shared_from_this(), src = s.get()] { self->StartFile(src); });
+      } else if (s->asterix) {
+        StartUdp(s.get());
       } else {
         s->resolver = std::make_unique<tcp::resolver>(*strand_);
         s->socket = std::make_unique<tcp::socket>(*strand_);
@@ -266,6 +210,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     for (auto& src : sources_) {
       src->resolver.reset();
       src->socket.reset();
+      src->udp.reset();
       src->timer.reset();
     }
     expire_timer_.reset();
@@ -280,7 +225,11 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     std::vector<FeedStats> out;
     for (const auto& s : sources_) {
       FeedStats st = s->stats;
-      if (!s->is_file) {
+      if (s->asterix) {
+        st.asterix = s->asterix->counters();
+        st.aircraft = s->asterix->aircraft_count();
+        st.usable_tracks = s->asterix->usable_count();
+      } else if (!s->is_file) {
         st.counters = s->stream->counters();
         st.aircraft = s->stream->assembler().aircraft_count();
         st.usable_tracks = s->stream->assembler().usable_count();
@@ -293,6 +242,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
   std::vector<AircraftInfo> Aircraft(size_t source) const {
     std::lock_guard lock(mutex_);
     if (source >= sources_.size() || sources_[source]->is_file) return {};
+    if (sources_[source]->asterix) return sources_[source]->asterix->Snapshot();
     return sources_[source]->stream->assembler().Snapshot();
   }
 
@@ -396,6 +346,36 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     ScheduleReconnect(s);
   }
 
+  // --- UDP (ASTERIX) ------------------------------------------------------------------------------
+  // REQUIRES: in Start, mutex_ held. The receiver's callbacks run on the strand.
+  void StartUdp(Source* s) {
+    internal::UdpReceiver::Callbacks cb;
+    cb.on_datagram = [self = shared_from_this(), s](const uint8_t* data, size_t n) {
+      if (self->stopped_) return;
+      {
+        std::lock_guard lock(self->mutex_);
+        s->asterix->FeedDatagram(asterix::Bytes(data, n), WallNowS());
+      }
+      self->Deliver();
+    };
+    cb.on_state = [self = shared_from_this(), s](bool open, const std::string& error) {
+      {
+        std::lock_guard lock(self->mutex_);
+        if (open) ++s->stats.connects;
+        else if (s->stats.connected) ++s->stats.disconnects;
+        else ++s->stats.connect_failures;
+        s->stats.connected = open;
+        if (!open) s->stats.last_error = error;
+      }
+      if (open) spdlog::info("feeds: receiving ASTERIX on {}", s->stats.name);
+      else spdlog::warn("feeds: {}: {}; retrying", s->stats.name, error);
+    };
+    s->udp = std::make_shared<internal::UdpReceiver>(*strand_, s->endpoint.host, s->endpoint.port,
+                                                     s->endpoint.interface_address, options_.reconnect_initial_s,
+                                                     options_.reconnect_max_s, std::move(cb));
+    asio::post(*strand_, [udp = s->udp] { udp->Start(); });
+  }
+
   // --- files ---------------------------------------------------------------------------------------
   // A file source's contents are immutable after AddFile; its cursor lives on the strand.
   void StartFile(Source* s) {
@@ -457,6 +437,11 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
       const auto steady = SteadyClock::now();
       for (auto& s : self->sources_) {
         if (s->is_file) continue;
+        if (s->asterix) {  // connectionless: nothing to time out; times are arrival times
+          std::lock_guard lock(self->mutex_);
+          s->asterix->ExpireStale(wall);
+          continue;
+        }
         bool idle;
         {
           std::lock_guard lock(self->mutex_);
@@ -489,6 +474,7 @@ class FeedManager::Impl : public std::enable_shared_from_this<Impl> {
     for (auto& s : sources_) {
       if (s->resolver) s->resolver->cancel();
       if (s->socket) s->socket->close(ignored);
+      if (s->udp) s->udp->Close();
       if (s->timer) s->timer->cancel();
       std::lock_guard lock(mutex_);
       s->stats.connected = false;

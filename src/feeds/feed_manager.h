@@ -18,6 +18,7 @@
 
 #include "core/status.h"
 #include "core/track.h"
+#include "feeds/asterix_stream.h"
 #include "feeds/sbs_file.h"
 #include "feeds/sbs_stream.h"
 #include "feeds/track_assembler.h"
@@ -28,16 +29,30 @@ class io_context;
 
 namespace deconflict::feeds {
 
+enum class FeedProtocol : uint8_t {
+  kSbsTcp,      // SBS-1 lines from a TCP server (dump1090, readsb port 30003)
+  kAsterixUdp,  // ASTERIX CAT021 / CAT062 datagrams received on a UDP port (unicast, or a multicast group)
+};
+
 struct FeedEndpoint {
-  std::string host;                          // name or address, e.g. "127.0.0.1"
+  std::string host;                          // SBS: name or address to connect to; ASTERIX: the address to bind
+                                             // (0.0.0.0, a local address) or the multicast group to join
   uint16_t port = 30003;
-  std::string party;                         // party of aircraft not in `table` ("" = own party)
-  std::shared_ptr<const PartyTable> table;   // optional ICAO -> party
+  std::string party;                         // party of aircraft the tables do not bind ("" = own party)
+  std::shared_ptr<const PartyTable> table;   // SBS: optional ICAO -> party
   std::string name;                          // for logs and stats; default "host:port"
+  FeedProtocol protocol = FeedProtocol::kSbsTcp;
+  std::shared_ptr<const SourcePartyTable> sources;  // ASTERIX: optional SAC/SIC -> party
+  AsterixEditions editions;                  // ASTERIX: editions, by default and per SAC/SIC (the source table)
+  std::string interface_address;             // ASTERIX multicast: the local IPv4 address of the interface that
+                                             // joins the group ("" = the default interface)
 };
 
 // Parses a command-line feed: "host:port=party", "host:port=@table.csv" (parties from a table) or
 // "host:port=party@table.csv" (table first, `party` for the rest); "[::1]:30003=blue" for IPv6.
+// ASTERIX over UDP: "asterix+udp://ADDRESS:PORT=party", "asterix+udp://239.1.2.3:8600=@sources.csv" or
+// "...=party@sources.csv", the table's lines "SAC/SIC,party[,CAT=EDITION...]" ("25/100,blue,62=0.17");
+// "asterix+udp://10.0.0.5@239.1.2.3:8600=blue" joins the group on the interface of local address 10.0.0.5.
 // Errors name the spec and what is wrong.
 Result<FeedEndpoint> ParseFeedSpec(std::string_view spec);
 
@@ -70,7 +85,8 @@ struct FeedStats {
   uint64_t reconnects = 0;       // connection attempts after the first one
   uint64_t connect_failures = 0;
   uint64_t disconnects = 0;      // established connections that ended (EOF, error, idle timeout)
-  SbsCounters counters;          // lines, messages, bad lines by reason
+  SbsCounters counters;          // SBS: lines, messages, bad lines by reason
+  AsterixCounters asterix;       // ASTERIX: datagrams, blocks, records, bad blocks and records by reason
   size_t aircraft = 0;           // aircraft known now
   size_t usable_tracks = 0;      // of which usable
   uint64_t updates = 0;          // on_track calls
@@ -93,7 +109,9 @@ class FeedManager {
   FeedManager(const FeedManager&) = delete;
   FeedManager& operator=(const FeedManager&) = delete;
 
-  // Adds a TCP feed. REQUIRES: before Start. Returns its index (for Aircraft()).
+  // Adds a feed (SBS over TCP, or ASTERIX over UDP). REQUIRES: before Start. Returns its index (for Aircraft()).
+  // A UDP feed binds its port (SO_REUSEADDR; a multicast address is joined on the default interface) at Start;
+  // when that fails it retries with the reconnect backoff. Its stats are `connected` while bound.
   size_t AddFeed(FeedEndpoint endpoint);
 
   // Adds an SBS file source: read now (errors returned), replayed after Start with its own times, paced

@@ -17,6 +17,16 @@
 namespace deconflict::feeds {
 namespace {
 
+// An SBS feed from 127.0.0.1:port bound to `party`.
+FeedEndpoint SbsEndpoint(uint16_t port, const std::string& party, const std::string& name) {
+  FeedEndpoint ep;
+  ep.host = "127.0.0.1";
+  ep.port = port;
+  ep.party = party;
+  ep.name = name;
+  return ep;
+}
+
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
@@ -158,7 +168,7 @@ TEST(FeedManagerTest, SilentConnectionIsDroppedAfterIdleTimeout) {
   options.idle_timeout_s = 0.3;
   options.expire_interval_s = 0.05;
   FeedManager manager(options);
-  manager.AddFeed({"127.0.0.1", acceptor.local_endpoint().port(), "blue", nullptr, ""});
+  manager.AddFeed(SbsEndpoint(acceptor.local_endpoint().port(), "blue", ""));
   manager.StartThread();
   tcp::socket first = Accept(server_io, acceptor);   // accepted, then nothing is sent
   tcp::socket second = Accept(server_io, acceptor);  // the client gave up on the first and came back
@@ -172,7 +182,7 @@ TEST(FeedManagerTest, DistressFromTheFeedReachesTheCallbackWithTheParty) {
   tcp::acceptor acceptor(server_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   Seen seen;
   FeedManager manager(FastOptions(), seen.Callbacks());
-  manager.AddFeed({"127.0.0.1", acceptor.local_endpoint().port(), "red", nullptr, "receiver-1"});
+  manager.AddFeed(SbsEndpoint(acceptor.local_endpoint().port(), "red", "receiver-1"));
   manager.StartThread();
   tcp::socket s = Accept(server_io, acceptor);
   asio::write(s, asio::buffer(Position("48520A") + Velocity("48520A") +
@@ -206,7 +216,7 @@ TEST(FeedManagerTest, StaleTracksExpireAndStatsArePublished) {
     last_stats = s;
   };
   FeedManager manager(options, cb);
-  manager.AddFeed({"127.0.0.1", acceptor.local_endpoint().port(), "blue", nullptr, ""});
+  manager.AddFeed(SbsEndpoint(acceptor.local_endpoint().port(), "blue", ""));
   manager.StartThread();
   tcp::socket s = Accept(server_io, acceptor);
   asio::write(s, asio::buffer(Position("48520A") + Velocity("48520A")));
@@ -238,7 +248,7 @@ TEST(FeedManagerTest, CallbacksMayReadStatsAndStopTheManager) {
   };
   auto manager = std::make_unique<FeedManager>(FastOptions(), cb);
   self = manager.get();
-  manager->AddFeed({"127.0.0.1", acceptor.local_endpoint().port(), "blue", nullptr, ""});
+  manager->AddFeed(SbsEndpoint(acceptor.local_endpoint().port(), "blue", ""));
   manager->StartThread();
   tcp::socket s = Accept(server_io, acceptor);
   // Two usable updates in one write: the second is never delivered, the manager was stopped by the first.

@@ -33,25 +33,36 @@ Status ForEachFileChunk(const std::string& path, const std::function<void(std::s
   return Status::Ok();
 }
 
-Result<SbsFileContents> ReadSbsFile(const std::string& path, const SbsFileOptions& options) {
-  SbsFileContents out;
-  std::unordered_map<std::string, size_t> last_update;  // id -> index in out.updates
-
-  double latest_s = -1e300;  // the file's own clock: the latest position time seen
+AssemblerCallbacks UpdateCollector::Callbacks() {
   AssemblerCallbacks callbacks;
-  callbacks.on_track = [&](const TrackState& s) {
-    latest_s = std::max(latest_s, s.time_s);
-    if (options.coalesce) {
-      auto it = last_update.find(s.id);
-      if (it != last_update.end() && out.updates[it->second].time_s == s.time_s) {
-        out.updates[it->second] = s;
+  callbacks.on_track = [this](const TrackState& s) {
+    latest_s_ = std::max(latest_s_, s.time_s);
+    if (coalesce_) {
+      auto it = last_update_.find(s.id);
+      if (it != last_update_.end() && updates_[it->second].time_s == s.time_s) {
+        updates_[it->second] = s;
         return;
       }
-      last_update[s.id] = out.updates.size();
+      last_update_[s.id] = updates_.size();
     }
-    out.updates.push_back(s);
+    updates_.push_back(s);
   };
-  callbacks.on_distress = [&](const DistressEvent& e) { out.distress.push_back(e); };
+  callbacks.on_distress = [this](const DistressEvent& e) { distress_.push_back(e); };
+  return callbacks;
+}
+
+void UpdateCollector::Finish(std::vector<TrackState>* updates, std::vector<DistressEvent>* distress) {
+  std::stable_sort(updates_.begin(), updates_.end(),
+                   [](const TrackState& a, const TrackState& b) { return a.time_s < b.time_s; });
+  *updates = std::move(updates_);
+  *distress = std::move(distress_);
+  last_update_.clear();
+}
+
+Result<SbsFileContents> ReadSbsFile(const std::string& path, const SbsFileOptions& options) {
+  SbsFileContents out;
+  UpdateCollector collector(options.coalesce);
+  AssemblerCallbacks callbacks = collector.Callbacks();
 
   SbsStreamOptions stream_options;
   stream_options.source = path;
@@ -70,9 +81,9 @@ Result<SbsFileContents> ReadSbsFile(const std::string& path, const SbsFileOption
       return;
     }
     // Stale tracks expire by the file's own clock, checked once per chunk.
-    if (latest_s - last_expiry_s >= 1.0) {
-      stream.assembler().ExpireStale(latest_s);
-      last_expiry_s = latest_s;
+    if (collector.latest_s() - last_expiry_s >= 1.0) {
+      stream.assembler().ExpireStale(collector.latest_s());
+      last_expiry_s = collector.latest_s();
     }
   });
   if (!status.ok()) return status;
@@ -83,8 +94,7 @@ Result<SbsFileContents> ReadSbsFile(const std::string& path, const SbsFileOption
     if (!options.strict) what += " (no valid SBS message in the file; is it an SBS-1/BaseStation file?)";
     return Status::Invalid(what);
   }
-  std::stable_sort(out.updates.begin(), out.updates.end(),
-                   [](const TrackState& a, const TrackState& b) { return a.time_s < b.time_s; });
+  collector.Finish(&out.updates, &out.distress);
   out.counters = stream.counters();
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -27,6 +28,25 @@ struct SbsFileContents {
   std::vector<DistressEvent> distress;  // in file order
   SbsCounters counters;                 // lines, messages, bad lines by reason
   uint64_t skipped_bad() const { return counters.bad; }
+};
+
+// Collects a file's track updates and distress events as ReadSbsFile and ReadAsterixFile give them: updates
+// of one aircraft with the same position time coalesced (when `coalesce`), the file's own clock (the latest
+// position time) for expiry, and a time-ordered result.
+class UpdateCollector {
+ public:
+  explicit UpdateCollector(bool coalesce) : coalesce_(coalesce) {}
+  AssemblerCallbacks Callbacks();
+  double latest_s() const { return latest_s_; }
+  // Sorts the updates by time (stable) and moves them and the distress events out.
+  void Finish(std::vector<TrackState>* updates, std::vector<DistressEvent>* distress);
+
+ private:
+  bool coalesce_;
+  std::vector<TrackState> updates_;
+  std::vector<DistressEvent> distress_;
+  std::unordered_map<std::string, size_t> last_update_;  // id -> index in updates_
+  double latest_s_ = -1e300;
 };
 
 // Reads a whole SBS file. Errors: kIo when the file cannot be opened or read (gzip corruption included),

@@ -137,6 +137,14 @@ bool TrackAssembler::Apply(const SbsMessage& m) {
   return true;
 }
 
+bool TrackAssembler::End(uint32_t address) {
+  auto it = aircraft_.find(address);
+  if (it == aircraft_.end()) return false;
+  if (it->second->usable_emitted && callbacks_.on_expired) callbacks_.on_expired(it->second->state);
+  aircraft_.erase(it);
+  return true;
+}
+
 size_t TrackAssembler::ExpireStale(double now_s) {
   size_t expired = 0;
   for (auto it = aircraft_.begin(); it != aircraft_.end();) {

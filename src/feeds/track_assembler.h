@@ -95,6 +95,11 @@ class TrackAssembler {
   // Applies one parsed message. Returns true when it produced a track update (on_track was called).
   bool Apply(const SbsMessage& message);
 
+  // Ends the track of `address` now (CAT062 I062/080 TSE: the tracker's last message for it): on_expired gets
+  // its last state when it was usable, and the aircraft is forgotten (a distress stays declared, as for an
+  // aircraft that goes silent). Returns true when the address was known.
+  bool End(uint32_t address);
+
   // Expires usable tracks whose position is older than stale_after_s at `now_s` (on_expired is called)
   // and forgets aircraft with no message for stale_after_s. Returns the number of tracks expired.
   size_t ExpireStale(double now_s);

@@ -24,8 +24,9 @@ Result<InputFormat> ParseInputFormat(std::string_view name) {
   if (n == "scn" || n == "bluesky") return InputFormat::kBlueSky;
   if (n == "daa" || n == "daidalus") return InputFormat::kDaidalus;
   if (n == "sbs") return InputFormat::kSbs;
+  if (n == "asterix" || n == "ast" || n == "pcap") return InputFormat::kAsterix;
   return Status::Invalid("unknown input format \"" + std::string(name) +
-                         "\" (expected auto, csv, jsonl, traffic, scn, daa or sbs)");
+                         "\" (expected auto, csv, jsonl, traffic, scn, daa, sbs or asterix)");
 }
 
 const char* InputFormatName(InputFormat format) {
@@ -37,6 +38,7 @@ const char* InputFormatName(InputFormat format) {
     case InputFormat::kBlueSky: return "scn";
     case InputFormat::kDaidalus: return "daa";
     case InputFormat::kSbs: return "sbs";
+    case InputFormat::kAsterix: return "asterix";
   }
   return "unknown";
 }
@@ -50,8 +52,9 @@ Result<InputFormat> FormatFromPath(std::string_view path) {
   if (EndsWith(p, ".scn")) return InputFormat::kBlueSky;
   if (EndsWith(p, ".daa")) return InputFormat::kDaidalus;
   if (EndsWith(p, ".sbs")) return InputFormat::kSbs;
+  if (EndsWith(p, ".ast") || EndsWith(p, ".pcap")) return InputFormat::kAsterix;
   return Status::Invalid("cannot tell the input format of \"" + std::string(path) +
-                         "\" from its extension (.csv, .jsonl, .json, .scn, .daa, .sbs, optionally .gz); "
+                         "\" from its extension (.csv, .jsonl, .json, .scn, .daa, .sbs, .ast, .pcap, optionally .gz); "
                          "use --input-format");
 }
 
@@ -91,6 +94,8 @@ Result<ReadResult> ParseStates(std::string_view text, std::string_view source, I
       return Status::Invalid(std::string(source) + ": ParseStates needs a concrete format, not auto");
     case InputFormat::kSbs:
       return Status::Invalid(std::string(source) + ": SBS files are read by feeds::ReadSbsFile (src/feeds)");
+    case InputFormat::kAsterix:
+      return Status::Invalid(std::string(source) + ": ASTERIX files are read by feeds::ReadAsterixFile (src/feeds)");
   }
   if (!s.ok()) return s;
   return result;

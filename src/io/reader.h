@@ -25,13 +25,15 @@ enum class InputFormat {
   kDaidalus,   // .daa: DAIDALUS encounter file (header line, units line, first aircraft is ownship)
   kSbs,        // .sbs: SBS-1/BaseStation lines. Parsed by feeds::ReadSbsFile (src/feeds), not here: the
                // commands route it there; ParseStates/ReadStates return an error naming that reader.
+  kAsterix,    // .ast (raw ASTERIX data blocks) and .pcap (UDP datagrams of ASTERIX): CAT021/CAT062, read by
+               // feeds::ReadAsterixFile (src/feeds), routed there like kSbs.
 };
 
-// "csv", "jsonl", "traffic", "scn", "daa", "sbs" (case-insensitive); "auto" gives kAuto.
+// "csv", "jsonl", "traffic", "scn", "daa", "sbs", "asterix" (case-insensitive); "auto" gives kAuto.
 Result<InputFormat> ParseInputFormat(std::string_view name);
 const char* InputFormatName(InputFormat format);
 
-// By extension, ignoring a trailing ".gz": .csv, .jsonl/.ndjson, .json, .scn, .daa, .sbs.
+// By extension, ignoring a trailing ".gz": .csv, .jsonl/.ndjson, .json, .scn, .daa, .sbs, .ast/.pcap.
 // Unknown extensions are an error that lists the accepted ones.
 Result<InputFormat> FormatFromPath(std::string_view path);
 

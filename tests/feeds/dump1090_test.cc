@@ -48,7 +48,12 @@ TEST(Dump1090Test, AircraftOfTheBeastCaptureAppearAsTracks) {
     tracks[t.id] = t;
   };
   FeedManager manager(options, callbacks);
-  manager.AddFeed({"127.0.0.1", dump1090.sbs_port(), "toulouse", nullptr, "dump1090"});
+  FeedEndpoint endpoint;
+  endpoint.host = "127.0.0.1";
+  endpoint.port = dump1090.sbs_port();
+  endpoint.party = "toulouse";
+  endpoint.name = "dump1090";
+  manager.AddFeed(endpoint);
   manager.StartThread();
   const auto connect_deadline = std::chrono::steady_clock::now() + 5s;
   while (!manager.Stats()[0].connected && std::chrono::steady_clock::now() < connect_deadline)
