@@ -13,27 +13,13 @@ cd "$(dirname "$0")/.."
 SECONDS_TO_RUN="${1:-60}"
 OUT="${2:-build-fuzz}"
 shift $(( $# > 2 ? 2 : $# ))
-CXX_FUZZ="${CXX_FUZZ:-clang++-14}"
-if ! command -v "$CXX_FUZZ" >/dev/null; then
-  echo "fuzz-bodies: $CXX_FUZZ not found (scripts/install-deps.sh installs clang-14)" >&2
-  exit 1
-fi
 CORPUS="$OUT/bodies-corpus"
 mkdir -p "$CORPUS"
 SOURCES=(src/server/bodies_fuzz.cc src/server/bodies.cc src/plan/codec.cc src/plan/model.cc src/plan/agreement.cc
          src/plan/times.cc src/channel/notice.cc src/core/json.cc src/core/json_fields.cc src/core/ids.cc
          src/core/units.cc src/core/status.cc)
 BIN="$OUT/bodies_fuzz"
-rebuild=0
-[ -x "$BIN" ] || rebuild=1
-for f in "${SOURCES[@]}" src/server/bodies.h src/plan/*.h src/core/*.h src/channel/notice.h; do
-  [ "$f" -nt "$BIN" ] && rebuild=1
-done
-if [ "$rebuild" = 1 ]; then
-  echo "fuzz-bodies: building $BIN"
-  "$CXX_FUZZ" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc \
-    "${SOURCES[@]}" -o "$BIN" -lfmt
-fi
+scripts/fuzz-build.sh "$BIN" "${SOURCES[@]}"
 # Seeds: one valid body per parser (the first byte picks the parser, see bodies_fuzz.cc).
 if [ -z "$(ls -A "$CORPUS")" ]; then
   vol='{"outline_circle":{"center":{"lat":35,"lng":38},"radius":"2km"},"altitude_lower":{"value":1000,"units":"FT","reference":"W84"},"altitude_upper":900,"time_start":"2026-01-01T10:00:00Z","duration":"30min"}'

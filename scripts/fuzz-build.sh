@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a libFuzzer target with clang-14 (-fsanitize=fuzzer,address,undefined) when it is missing or older
-# than its sources or any header of src/feeds, src/asterix, src/core. Shared by scripts/fuzz-sbs.sh and
-# scripts/fuzz-asterix.sh.
+# than its sources or any header of src/feeds, src/asterix, src/core, src/plan, src/channel, src/server. Shared by
+# scripts/fuzz-sbs.sh, scripts/fuzz-asterix.sh and scripts/fuzz-bodies.sh.
 #
 #   scripts/fuzz-build.sh <binary> <source.cc>...
 set -euo pipefail
@@ -15,7 +15,7 @@ if ! command -v "$CXX_FUZZ" >/dev/null; then
 fi
 rebuild=0
 [ -x "$BIN" ] || rebuild=1
-for f in "$@" src/feeds/*.h src/asterix/*.h src/core/*.h; do
+for f in "$@" src/feeds/*.h src/asterix/*.h src/core/*.h src/plan/*.h src/channel/*.h src/server/*.h; do
   [ "$f" -nt "$BIN" ] && rebuild=1
 done
 if [ "$rebuild" = 1 ]; then

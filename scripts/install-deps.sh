@@ -21,6 +21,7 @@ PACKAGES=(
   libclang-rt-14-dev        # the libFuzzer/sanitizer runtimes clang-14 only recommends (we install without recommends)
   python3
   openssl                   # tests/server: the TLS test makes a throwaway self-signed certificate
+  chromium                  # web/test: the console tests drive the real browser (playwright-core from npm)
 )
 
 missing=()
@@ -29,6 +30,11 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+
+# The web console (web/) is bundled with Node.js >= 20 and npm; use the ones installed (e.g. NodeSource's
+# nodejs, which carries npm), else Debian's.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -69,8 +69,10 @@ int Run(const PlanCheckArgs& args) {
   std::printf("evaluated at %s\n", plan::FormatIsoTime(*now).c_str());
 
   plan::Registry registry;
+  // what: the object, when the message does not name it already (the registry's messages start with
+  // "operation <id>: " / "zone <id>: ").
   auto bad = [](const std::string& what, const Status& s) {
-    std::fprintf(stderr, "deconflict plan check: %s: %s\n", what.c_str(), s.message().c_str());
+    std::fprintf(stderr, "deconflict plan check: %s%s%s\n", what.c_str(), what.empty() ? "" : ": ", s.message().c_str());
     return kExitBadInput;
   };
   for (const auto& doc : docs) {
@@ -90,7 +92,7 @@ int Run(const PlanCheckArgs& args) {
   for (const auto& doc : docs) {
     for (const auto& z : doc.zones) {
       auto d = registry.PutZone(z, 0, *now);
-      if (!d.ok()) return bad("zone " + z.id, d.status());
+      if (!d.ok()) return bad("", d.status());
       std::printf("zone %s (%s of %s): filed\n", z.id.c_str(), plan::ZoneKindName(z.kind), z.owner.c_str());
       zones.push_back(*registry.GetZone(z.id));
     }
@@ -101,7 +103,7 @@ int Run(const PlanCheckArgs& args) {
   for (const auto& doc : docs) {
     for (const auto& op : doc.operations) {
       auto d = registry.PutOperation(op, 0, *now);
-      if (!d.ok()) return bad("operation " + op.id, d.status());
+      if (!d.ok()) return bad("", d.status());
       if (d->accepted) {
         std::printf("ACCEPTED %s (%s, priority %d, %s)%s\n", op.id.c_str(), op.owner.c_str(), op.priority,
                     plan::OperationStateName(op.state), d->conflicts.empty() ? "" : " with conflicts:");

@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "server/api.h"
 #include "server/config.h"
+#include "server/console.h"
 #include "server/demo.h"
 #include "server/feeds_bridge.h"
 #include "server/http_server.h"
@@ -38,6 +39,7 @@ void PrintBanner(const server::HttpServer& http, const std::string& address, con
                            ":" + std::to_string(http.port());
   const std::string k = http.tls() ? "-k " : "";
   std::printf("deconflict serve: listening on %s (data directory %s)\n", base.c_str(), data_dir.c_str());
+  std::printf("  console:  %s/   (sign in with a party token)\n", base.c_str());
   std::printf("  health:   curl %s%s/healthz\n", k.c_str(), base.c_str());
   std::printf("  metrics:  curl %s%s/metrics\n", k.c_str(), base.c_str());
   std::printf("  admin token in %s/admin.token:\n", data_dir.c_str());
@@ -121,7 +123,11 @@ int RunServe(const ServeArgs& args) {
   }
   server::Router router;
   service->RegisterRoutes(router);
-  server::Api api(cfg.api, router, hub, metrics, service->MakeHooks());
+  auto hooks = service->MakeHooks();
+  server::Console console({}, hooks, !cfg.http.tls_cert_file.empty());  // the web console at / (web/)
+  console.RegisterRoutes(router);
+  hooks.session = console.SessionHook();
+  server::Api api(cfg.api, router, hub, metrics, hooks);
   server::HttpServer http(cfg.http, api);
   if (Status s = http.Start(); !s.ok()) {
     std::fprintf(stderr, "deconflict serve: %s\n", s.message().c_str());

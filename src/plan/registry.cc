@@ -244,6 +244,8 @@ Registry::Registry(RegistryOptions options)
 
 Registry::~Registry() = default;
 
+const PlanLimits& Registry::limits() const { return impl_->options.limits; }
+
 Result<Decision> Registry::CheckOperation(const Operation& op, double now_s) const {
   auto vols = CompileOperation(op, impl_->options.limits, now_s);
   if (!vols.ok()) return vols.status();

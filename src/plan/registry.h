@@ -93,6 +93,8 @@ class Registry {
 
   // What PutOperation would decide, without storing. Errors: kInvalidArgument (names the field).
   Result<Decision> CheckOperation(const Operation& op, double now_s) const;
+  // The limits every write is validated against (validate.h), for callers that check before they store.
+  const PlanLimits& limits() const;
 
   // Creates (expected_version 0) or replaces (expected_version = the current version) an operation
   // and stores it when accepted. A refused plan is an OK result with accepted = false; nothing stored.

@@ -59,10 +59,13 @@ std::optional<Response> ReadTarget(std::string_view method, std::string_view tar
 }  // namespace
 
 Api::Admission Api::Admit(std::string_view method, std::string_view target, std::string_view authorization,
-                          std::string_view last_event_id) {
+                          std::string_view last_event_id, BrowserHeaders browser) {
   Admission a;
   a.started_s = MonotonicSeconds();
   if ((a.reject = ReadTarget(method, target, authorization, last_event_id, &a.request))) return a;
+  a.request.cookie = std::string(browser.cookie);
+  a.request.csrf_token = std::string(browser.csrf_token);
+  a.request.console_header = std::string(browser.console);
   int code = 404;
   a.route = router_.Match(method, a.request.path, &a.request.params, &code);
   if (!a.route) {
@@ -77,13 +80,14 @@ Api::Admission Api::Admit(std::string_view method, std::string_view target, std:
   }
   if (a.route->access != Access::kPublic) {
     const std::string token = BearerToken(authorization);
-    if (token.empty()) {
+    const bool by_cookie = token.empty() && authorization.empty() && !browser.cookie.empty() && hooks_.session;
+    if (token.empty() && !by_cookie) {
       a.reject = ErrorResponse(401, "unauthenticated", "missing \"Authorization: Bearer <token>\" header");
       return a;
     }
-    auto who = hooks_.authenticate(token);
+    auto who = by_cookie ? hooks_.session(browser.cookie, method, browser.csrf_token) : hooks_.authenticate(token);
     if (!who.ok()) {
-      a.reject = ErrorResponse(401, "unauthenticated", "unknown or revoked token");
+      a.reject = by_cookie ? ErrorResponse(who.status()) : ErrorResponse(401, "unauthenticated", "unknown or revoked token");
       return a;
     }
     a.request.who = *who;

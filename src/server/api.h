@@ -31,6 +31,16 @@ class Api {
     std::function<bool(const Principal&)> still_valid;
     // Called after stream events were written to a party's connection (marks notices delivered).
     std::function<void(const std::string& party, const std::vector<StreamEvent>& written)> on_stream_written;
+    // The principal of a browser session cookie when no Authorization header came (server/console.h); the CSRF
+    // token is checked there for state-changing methods. Absent = cookies are ignored.
+    std::function<Result<Principal>(std::string_view cookie, std::string_view method, std::string_view csrf)> session;
+  };
+
+  // Request headers a browser sends (the console); empty for other clients.
+  struct BrowserHeaders {
+    std::string_view cookie;
+    std::string_view csrf_token;
+    std::string_view console;
   };
 
   Api(ApiOptions options, Router& router, EventHub& hub, Metrics& metrics, Hooks hooks);
@@ -44,7 +54,7 @@ class Api {
   };
   // Routes and authenticates a request from its header. `target` is path + optional query.
   Admission Admit(std::string_view method, std::string_view target, std::string_view authorization,
-                  std::string_view last_event_id);
+                  std::string_view last_event_id, BrowserHeaders browser = {});
 
   // Runs the route's handler with the body; respond is called once (maybe from another thread).
   void Dispatch(Admission& admission, std::string body, Respond respond);

@@ -45,7 +45,9 @@ Api::Admission AdmitHeader(Api& api, HttpParser& parser) {
   auto& req = parser.get();
   auto view = [](boost::beast::string_view s) { return std::string_view(s.data(), s.size()); };
   Api::Admission adm = api.Admit(view(req.method_string()), view(req.target()),
-                                 view(req[beast_http::field::authorization]), view(req["Last-Event-ID"]));
+                                 view(req[beast_http::field::authorization]), view(req["Last-Event-ID"]),
+                                 Api::BrowserHeaders{view(req["Cookie"]), view(req["X-CSRF-Token"]),
+                                                     view(req["X-Deconflict-Console"])});
   if (adm.reject || adm.route->stream) return adm;
   if (parser.content_length().value_or(0) > adm.body_limit) {
     adm.reject = ErrorResponse(413, "body_too_large",
@@ -69,6 +71,7 @@ HttpResponse ToHttpResponse(Response r, bool keep_alive) {
     res.body() = r.body.is_null() ? std::string("{}") : r.body.dump(-1, ' ', false, Json::error_handler_t::replace);
     res.body() += "\n";
   }
+  for (auto& [name, value] : r.headers) res.insert(name, value);
   res.keep_alive(keep_alive);
   res.prepare_payload();
   return res;

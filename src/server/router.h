@@ -30,6 +30,9 @@ struct Request {
   std::map<std::string, std::string> query;
   std::string body;
   std::string last_event_id;  // the Last-Event-ID header (stream)
+  std::string cookie;         // the Cookie header (console sessions, server/console.h)
+  std::string csrf_token;     // the X-CSRF-Token header
+  std::string console_header; // the X-Deconflict-Console header (console sign-in)
   Principal who;
 };
 
@@ -38,6 +41,7 @@ struct Response {
   Json body;                 // sent as JSON unless raw is set
   std::string raw;           // sent as-is with content_type
   std::string content_type;  // for raw
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers (console: CSP, Set-Cookie)
 };
 
 // A JSON error body {"error": {"code": ..., "message": ...}} with the HTTP status that matches status.code().

@@ -410,7 +410,7 @@ Result<Json> ObjectBody(const Request& req, bool allow_empty) {
   if (allow_empty && req.body.find_first_not_of(" \r\n\t") == std::string::npos) return Json::object();
   auto j = ParseJsonBody(req.body);
   if (!j.ok()) return j.status();
-  if (!j->is_object()) return Status::Invalid("body: expected a JSON object");
+  if (!j->is_object()) return Status::Invalid("body: expected a JSON object, got " + json::Describe(*j));
   return j;
 }
 

@@ -7,6 +7,7 @@
 #include "plan/codec.h"
 #include "plan/load.h"
 #include "plan/registry.h"
+#include "plan/validate.h"
 #include "record/hash.h"
 #include "server/bodies.h"
 #include "server/service_internal.h"
@@ -345,6 +346,8 @@ Response Service::PutZone(const Request& req, bool create) {
     if (!PartyExists(z->binds[i])) return ErrorResponse(Status::Invalid("binds[" + std::to_string(i) + "]: no party \"" + z->binds[i] + "\""));
   const double now = Now();
   std::lock_guard lock(plan_->mu);
+  // Validated before anything is stored (the engine's PutZone below runs after the commit).
+  if (auto valid = plan::CompileZone(*z, plan_->registry.limits(), now); !valid.ok()) return ErrorResponse(valid.status());
   auto cur = plan_->registry.GetZone(z->id);
   const int64_t current = plan_->zone_version.count(z->id) ? plan_->zone_version[z->id] : 0;
   if (Status p = WritePrecondition("zone", z->id, req.who.party, cur ? &cur->owner : nullptr, current, create, expected);

@@ -89,6 +89,7 @@ TEST(PlanCheckCli, BadInputExitsTwoNamingFileLineAndField) {
   EXPECT_NE(r.out.find("operation x: volumes[0].outline_polygon: the outline is self-intersecting"),
             std::string::npos)
       << r.out;
+  EXPECT_EQ(r.out.find("operation x: operation x"), std::string::npos) << "the object is named once: " << r.out;
   {
     std::ofstream f(path);
     f << "operations:\n  - id: x\n    owner: blue\n    state: cruising\n    volumes: []\n";
