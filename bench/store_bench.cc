@@ -52,7 +52,8 @@ void OpenStore(bool durable, std::size_t max_group) {
   g_store = std::move(*s);
   (void)g_store->Write([](store::WriteTx& tx) {
     store::Party p{"alpha", "Alpha", "party", "", 0};
-    return tx.CreateParty(p);
+    if (Status c = tx.CreateParty(p); !c.ok()) return c;
+    return tx.Append(record::EntryInput{record::kind::kParty, "admin", {"alpha"}, R"({"party":"alpha"})"}).status();
   });
 }
 

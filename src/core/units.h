@@ -19,6 +19,8 @@ inline constexpr double kFlightLevelM = 100.0 * kFootM;  // FL1 = 100 ft (pressu
 inline constexpr double kPi = 3.14159265358979323846;
 inline constexpr double kDegToRad = kPi / 180.0;
 inline constexpr double kRadToDeg = 180.0 / kPi;
+// Standard acceleration of gravity (CGPM 1901, ISO 80000-3): DAIDALUS writes vertical accelerations in [G].
+inline constexpr double kStandardGravityMps2 = 9.80665;
 
 constexpr double FeetToMeters(double ft) { return ft * kFootM; }
 constexpr double MetersToFeet(double m) { return m / kFootM; }

@@ -117,6 +117,12 @@ PairResult Cd3d(const PairGeometry& g, double D, double H, double T) {
   return r;
 }
 
+bool WellClearViolation(const PairGeometry& g, const WellClearThresholds& w) {
+  const bool vertical_now = std::abs(g.sz) <= w.zthr_m ||
+                            (std::abs(g.vz) > kTinyVz && g.sz * g.vz <= 0 && -g.sz / g.vz <= w.tcoa_s);
+  return vertical_now && HorizontalWellClearNow(g, w.dthr_m, w.tthr_s);
+}
+
 PairResult WellClear(const PairGeometry& g, const WellClearThresholds& w) {
   PairResult r;
   const double T = w.lookahead_s;
@@ -132,9 +138,7 @@ PairResult WellClear(const PairGeometry& g, const WellClearThresholds& w) {
     const double t_exit = (sign * w.zthr_m - g.sz) / g.vz;
     vi = (T < t_entry || t_exit < 0) ? Interval{T, 0} : Interval{std::max(0.0, t_entry), std::min(T, t_exit)};
   }
-  const bool vertical_now = std::abs(g.sz) <= w.zthr_m ||
-                            (std::abs(g.vz) > kTinyVz && g.sz * g.vz <= 0 && -g.sz / g.vz <= w.tcoa_s);
-  r.los = vertical_now && HorizontalWellClearNow(g, w.dthr_m, w.tthr_s);
+  r.los = WellClearViolation(g, w);
   if (vi.lo > vi.hi) return r;
   // Horizontal interval from the state at the vertical entry (DAIDALUS WCV_tvar::WCV_interval).
   const PairGeometry at{g.ss + 2 * g.sv * vi.lo + g.vv * vi.lo * vi.lo, g.sv + g.vv * vi.lo, g.vv, g.sz, g.vz};

@@ -69,4 +69,7 @@ PairResult Cd3d(const PairGeometry& g, double D, double H, double T);
 // altitude-quantisation tolerance). REQUIRES: positive DTHR, ZTHR, TTHR >= 0, TCOA >= 0, T > 0.
 PairResult WellClear(const PairGeometry& g, const WellClearThresholds& w);
 
+// Well clear violated at t = 0 (WellClear(g, w).los without the interval computation; lookahead_s unused).
+bool WellClearViolation(const PairGeometry& g, const WellClearThresholds& w);
+
 }  // namespace deconflict::detect

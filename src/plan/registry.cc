@@ -280,6 +280,30 @@ Result<Decision> Registry::PutOperation(const Operation& op, Version expected, d
   return d;
 }
 
+Status Registry::RestoreOperation(const Operation& op) {
+  auto vols = RecompileOperation(op, impl_->options.limits);
+  if (!vols.ok()) return vols.status();
+  auto it = impl_->ops.find(op.id);
+  Impl::StoredOp stored;
+  stored.op = op;
+  stored.vols = std::move(vols).value();
+  impl_->Store(impl_->ops, impl_->op_by_serial, op.id, it == impl_->ops.end() ? nullptr : &it->second,
+               std::move(stored));
+  return Status::Ok();
+}
+
+Status Registry::RestoreZone(const Zone& zone) {
+  auto vols = RecompileZone(zone, impl_->options.limits);
+  if (!vols.ok()) return vols.status();
+  auto it = impl_->zones.find(zone.id);
+  Impl::StoredZone stored;
+  stored.zone = zone;
+  stored.vols = std::move(vols).value();
+  impl_->Store(impl_->zones, impl_->zone_by_serial, zone.id, it == impl_->zones.end() ? nullptr : &it->second,
+               std::move(stored));
+  return Status::Ok();
+}
+
 Status Registry::RemoveOperation(const std::string& id, const PartyId& by, Version expected) {
   auto it = impl_->ops.find(id);
   if (it == impl_->ops.end()) return Status::NotFound("operation " + id + " does not exist");

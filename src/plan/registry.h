@@ -104,6 +104,15 @@ class Registry {
   Status RemoveOperation(const std::string& id, const PartyId& by, Version expected_version);
   std::optional<Operation> GetOperation(const std::string& id) const;
 
+  // Restores an operation or zone exactly as it was stored (version, state, notified_at as given), without
+  // judging it: no conflict check, no check against the present time, no version guard. Loading a store uses
+  // this, never Put*, so that nothing acknowledged is dropped because of what was acknowledged after it (a
+  // higher-priority operation, a zone that binds it); such conflicts stand as they did before the restart
+  // and later writes are checked against the restored object as against any other. Replaces an object of
+  // the same id. Errors: kInvalidArgument when the stored object does not compile (its geometry or ids).
+  Status RestoreOperation(const Operation& op);
+  Status RestoreZone(const Zone& zone);
+
   Result<ZoneDecision> PutZone(const Zone& zone, Version expected_version, double now_s);
   Status RemoveZone(const std::string& id, const PartyId& by, Version expected_version);
   std::optional<Zone> GetZone(const std::string& id) const;

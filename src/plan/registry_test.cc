@@ -209,6 +209,51 @@ TEST(Zones, LeadTimeMakesEarlyConflictsAdvisory) {
   EXPECT_FALSE(late->accepted);
 }
 
+// Loading a store restores what was acknowledged without judging it again: an operation that a later
+// higher-priority operation and a later binding zone now conflict with comes back with its version and state,
+// ended volumes included, and the index protects it exactly as before.
+TEST(Restore, KeepsWhatALaterWriteWouldRefuseAndProtectsItAsBefore) {
+  Registry before;
+  ASSERT_TRUE(before.PutOperation(Op("blue-1", "blue", 1, {Here()}), 0, kNow)->accepted);
+  ASSERT_TRUE(before.PutOperation(Op("red-1", "red", 5, {Here()}), 0, kNow)->accepted);
+  ASSERT_TRUE(before.PutZone(MakeZone("site-1", "un", ZoneKind::kProtectedSite, {"blue"}), 0, kNow).ok());
+  Operation blue = *before.GetOperation("blue-1");
+  Operation red = *before.GetOperation("red-1");
+  Zone site = *before.GetZone("site-1");
+  blue.version = 7;  // the store's version token, kept as given
+  // A Put of the same would now be refused (higher priority, and the zone binds blue).
+  Registry judged;
+  ASSERT_TRUE(judged.PutOperation(red, 0, kNow)->accepted);
+  ASSERT_TRUE(judged.PutZone(site, 0, kNow).ok());
+  EXPECT_FALSE(judged.PutOperation(blue, 0, kNow)->accepted);
+
+  // Restored in any order (Restore has no notion of the present time: nothing is checked against it).
+  Registry after;
+  ASSERT_TRUE(after.RestoreZone(site).ok());
+  ASSERT_TRUE(after.RestoreOperation(red).ok());
+  ASSERT_TRUE(after.RestoreOperation(blue).ok());
+  ASSERT_TRUE(after.GetOperation("blue-1"));
+  EXPECT_EQ(after.GetOperation("blue-1")->version, 7u);
+  EXPECT_EQ(after.GetOperation("blue-1")->state, OperationState::kAccepted);
+  EXPECT_EQ(after.GetZone("site-1")->notified_at_s, site.notified_at_s);
+  // The index answers as it did before: a new operation of green over the same place meets blue-1 and red-1.
+  auto probe_before = before.CheckOperation(Op("green-1", "green", 3, {Here()}), kNow);
+  auto probe_after = after.CheckOperation(Op("green-1", "green", 3, {Here()}), kNow);
+  ASSERT_TRUE(probe_before.ok() && probe_after.ok());
+  ASSERT_EQ(probe_after->conflicts.size(), 2u);
+  EXPECT_EQ(probe_after->accepted, probe_before->accepted);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(probe_after->conflicts[i].other_id, probe_before->conflicts[i].other_id);
+    EXPECT_EQ(probe_after->conflicts[i].rule, probe_before->conflicts[i].rule);
+  }
+  // A broken stored object is an error naming it, not a silent drop.
+  Operation broken = blue;
+  broken.volumes[0].time_end_s = broken.volumes[0].time_start_s - 1;
+  Status s = after.RestoreOperation(broken);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("blue-1"), std::string::npos) << s.message();
+}
+
 TEST(Versions, StaleTokensAreRefusedAndNothingChanges) {
   Registry r;
   auto v1 = r.PutOperation(Op("b1", "blue", 0, {Here()}), 0, kNow);

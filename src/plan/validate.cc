@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 #include <string>
 
 namespace deconflict::plan {
@@ -67,14 +68,18 @@ Result<CompiledVolume> CompileVolume(const Volume4D& v, const PlanLimits& limits
   return CompiledVolume{std::move(fp).value(), v.altitude_lower_m, v.altitude_upper_m, v.time_start_s, v.time_end_s};
 }
 
-Result<std::vector<CompiledVolume>> CompileOperation(const Operation& op, const PlanLimits& limits, double now_s) {
+namespace {
+
+Result<std::vector<CompiledVolume>> CompileOperationAt(const Operation& op, const PlanLimits& limits,
+                                                       std::optional<double> now_s) {
   if (op.id.empty()) return Status::Invalid("operation: id is empty");
   const std::string who = "operation " + op.id;
   if (op.owner.empty()) return Status::Invalid(who + ": owner is empty");
-  return CompileVolumes(op.volumes, limits, now_s, op.state != OperationState::kEnded, who);
+  return CompileVolumes(op.volumes, limits, now_s.value_or(0), now_s && op.state != OperationState::kEnded, who);
 }
 
-Result<std::vector<CompiledVolume>> CompileZone(const Zone& zone, const PlanLimits& limits, double now_s) {
+Result<std::vector<CompiledVolume>> CompileZoneAt(const Zone& zone, const PlanLimits& limits,
+                                                  std::optional<double> now_s) {
   if (zone.id.empty()) return Status::Invalid("zone: id is empty");
   const std::string who = "zone " + zone.id;
   if (zone.owner.empty()) return Status::Invalid(who + ": owner is empty");
@@ -82,9 +87,27 @@ Result<std::vector<CompiledVolume>> CompileZone(const Zone& zone, const PlanLimi
     return Status::Invalid(who + ": binds: name the bound parties, or bind all others");
   if (zone.notification_lead_s && !(std::isfinite(*zone.notification_lead_s) && *zone.notification_lead_s >= 0))
     return Status::Invalid(who + ": notification_lead must be a finite duration >= 0");
-  if (!std::isfinite(zone.notified_at_s) || zone.notified_at_s > now_s)
+  if (!std::isfinite(zone.notified_at_s) || (now_s && zone.notified_at_s > *now_s))
     return Status::Invalid(who + ": notified_at must not be later than now");
-  return CompileVolumes(zone.volumes, limits, now_s, /*check_times=*/true, who);
+  return CompileVolumes(zone.volumes, limits, now_s.value_or(0), /*check_times=*/now_s.has_value(), who);
+}
+
+}  // namespace
+
+Result<std::vector<CompiledVolume>> CompileOperation(const Operation& op, const PlanLimits& limits, double now_s) {
+  return CompileOperationAt(op, limits, now_s);
+}
+
+Result<std::vector<CompiledVolume>> CompileZone(const Zone& zone, const PlanLimits& limits, double now_s) {
+  return CompileZoneAt(zone, limits, now_s);
+}
+
+Result<std::vector<CompiledVolume>> RecompileOperation(const Operation& op, const PlanLimits& limits) {
+  return CompileOperationAt(op, limits, std::nullopt);
+}
+
+Result<std::vector<CompiledVolume>> RecompileZone(const Zone& zone, const PlanLimits& limits) {
+  return CompileZoneAt(zone, limits, std::nullopt);
 }
 
 }  // namespace deconflict::plan

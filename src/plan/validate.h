@@ -32,4 +32,9 @@ Result<std::vector<CompiledVolume>> CompileOperation(const Operation& op, const 
 // others, a non-negative notification lead time.
 Result<std::vector<CompiledVolume>> CompileZone(const Zone& zone, const PlanLimits& limits, double now_s);
 
+// The same checks for an object that was accepted before (a restore from the store), except every check
+// against the present time: a stored object is never re-judged, an ended volume stays what it was.
+Result<std::vector<CompiledVolume>> RecompileOperation(const Operation& op, const PlanLimits& limits);
+Result<std::vector<CompiledVolume>> RecompileZone(const Zone& zone, const PlanLimits& limits);
+
 }  // namespace deconflict::plan

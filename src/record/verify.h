@@ -37,8 +37,16 @@ class ChainVerifier {
   // later calls return false without checking.
   bool Add(const Entry& e);
 
+  // Continues after an entry verified earlier (a stored, signed verified head): the next entry added must be
+  // seq+1 with prev == hash and a time not before time_us. REQUIRES: nothing was added yet.
+  void Resume(std::uint64_t seq, std::int64_t time_us, const Hash& hash) {
+    count_ = last_seq_ = seq;
+    last_time_us_ = time_us;
+    last_hash_ = hash;
+  }
+
   const std::optional<VerifyFailure>& failure() const { return failure_; }
-  std::uint64_t count() const { return count_; }   // entries verified good
+  std::uint64_t count() const { return count_; }   // entries verified good (with the Resume()d prefix)
   std::uint64_t head_seq() const { return last_seq_; }
   const Hash& head_hash() const { return last_hash_; }
 

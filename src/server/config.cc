@@ -1,8 +1,12 @@
 #include "server/config.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -275,8 +279,13 @@ Result<std::string> AdminToken(const ServeConfig& config, const std::string& dat
   if (!config.admin_token.empty()) return config.admin_token;
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::create_directories(data_dir, ec);
-  if (ec) return Status::Io(data_dir + ": cannot create the data directory: " + ec.message());
+  if (!fs::exists(data_dir, ec)) {
+    // 0700 like the store makes it (docs/storage.md): the token and the database are for the operator only.
+    const fs::path parent = fs::path(data_dir).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (ec || (::mkdir(data_dir.c_str(), 0700) != 0 && errno != EEXIST))
+      return Status::Io(data_dir + ": cannot create the data directory: " + (ec ? ec.message() : std::strerror(errno)));
+  }
   const std::string path = (fs::path(data_dir) / "admin.token").string();
   std::ifstream in(path);
   if (in) {
@@ -286,12 +295,13 @@ Result<std::string> AdminToken(const ServeConfig& config, const std::string& dat
     return token;
   }
   const std::string token = NewToken();
-  {
-    std::ofstream out(path, std::ios::trunc);
-    if (!out) return Status::Io(path + ": cannot write the administrator token");
-    out << token << "\n";
-  }
-  ::chmod(path.c_str(), 0600);
+  // 0600 from the first byte (no moment readable by others), whatever the umask.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  const std::string line = token + "\n";
+  const bool written = fd >= 0 && ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!written) return Status::Io(path + ": cannot write the administrator token: " + std::strerror(errno));
   return token;
 }
 

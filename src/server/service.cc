@@ -70,8 +70,12 @@ void Service::Background(std::function<void()> job) { pool_->Submit(std::move(jo
 
 // The constructor and destructor are in service_plan.cc, where the engine's state type is complete.
 
+// Whole microseconds, the resolution the store keeps times in (ToMicros): a time shown before a restart is the
+// same number after it.
 double Service::Now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return static_cast<double>(us) * 1e-6;
 }
 
 std::string Service::NewId(const char* prefix) {
@@ -112,6 +116,10 @@ Status Service::Load() {
     auto ds = tx.ListDeliveries(all);
     if (!ds.ok()) return ds.status();
     deliveries = std::move(*ds);
+    // A notice's recipients in party id order (SendNotice's order), whatever their priorities now.
+    std::sort(deliveries.begin(), deliveries.end(), [](const store::Delivery& a, const store::Delivery& b) {
+      return std::tie(a.notice_id, a.recipient) < std::tie(b.notice_id, b.recipient);
+    });
     for (const auto& d : deliveries) {
       if (notices.count(d.notice_id)) continue;
       auto n = tx.GetNotice(d.notice_id);
@@ -127,26 +135,33 @@ Status Service::Load() {
     });
   });
   if (!s.ok()) return s;
+  // Operations, zones and agreements first: the agreements in force set the notices' delivery policies.
+  if (Status p = LoadPlan(); !p.ok()) return p;
   // The channel: notices in creation order with each recipient's stored state.
   std::vector<const store::Notice*> order;
   for (auto& [id, n] : notices) order.push_back(&n);
   std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->created_us < b->created_us; });
   std::lock_guard lock(channel_mu_);
   for (const store::Notice* sn : order) {
+    // Stored means acknowledged: a notice that cannot be restored stops the start, naming it.
     auto n = NoticeFromStore(*sn);
-    if (!n.ok()) {
-      spdlog::warn("load: notice {} not restored: {}", sn->id, n.status().ToString());
-      continue;
-    }
+    if (!n.ok()) return Status::Corruption("load: notice " + sn->id + " is stored but cannot be restored: " + n.status().message());
     for (const auto& d : deliveries)
       if (d.notice_id == sn->id) n->recipients.push_back(channel::RecipientFor(d.recipient));
-    const double created = static_cast<double>(sn->created_us) * 1e-6;
-    if (!channel_.Post(*n, created).ok()) continue;
+    // Created (and queued) when the service said so (the body's created_at_s), not when the row was written.
+    double created = static_cast<double>(sn->created_us) * 1e-6;
+    if (Json b = Json::parse(sn->body, nullptr, false); b.is_object() && b.contains("created_at_s") &&
+                                                        b["created_at_s"].is_number())
+      created = b["created_at_s"].get<double>();
+    if (auto posted = channel_.Post(*n, created); !posted.ok())
+      return Status::Corruption("load: notice " + sn->id + " is stored but cannot be restored: " + posted.status().message());
     for (const auto& d : deliveries)
       if (d.notice_id == sn->id)
-        for (const auto& t : TransitionsFromDelivery(d)) (void)channel_.Apply(t);
+        for (auto t : TransitionsFromDelivery(d)) {
+          if (t.what == channel::Transition::What::kQueued) t.at_s = created;
+          (void)channel_.Apply(t);
+        }
   }
-  if (Status p = LoadPlan(); !p.ok()) return p;
   sequencer_ = std::make_unique<Sequencer>(hub_, head);
   ConnectStreamArchive();
   spdlog::info("service loaded parties={} notices={} record_head={}", parties_.size(), channel_.size(), head);

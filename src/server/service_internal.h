@@ -194,6 +194,11 @@ struct VersionedBody {
 Result<VersionedBody> ReadVersionedBody(const Request& req, bool create, const std::string& id_param);
 
 Json TrackToJson(const TrackState& t);
+// Decoders of what the store holds (service_plan.cc): an operation's or zone's document body, an agreement
+// version's terms. Errors name the field.
+Result<plan::Operation> StoredOperation(const store::Document& d);
+Result<plan::Zone> StoredZone(const store::Document& d);
+Result<plan::AgreementTerms> StoredTerms(const Json& terms, const plan::AgreementTerms& base);
 // The channel notice stored in a store::Notice body (without recipients).
 Result<channel::Notice> NoticeFromStore(const store::Notice& n);
 // The transitions that bring a freshly posted recipient to the stored delivery state.

@@ -61,6 +61,15 @@ channel::EscalationStep StepOfAction(const std::string& action) {
 
 }  // namespace
 
+// The stored body of an operation or zone (what OperationBody/ZoneBody wrote) as the engine's object.
+Result<plan::Operation> StoredOperation(const store::Document& d) { return DecodeStored<plan::Operation>(d); }
+
+Result<plan::Zone> StoredZone(const store::Document& d) { return DecodeStored<plan::Zone>(d); }
+
+Result<plan::AgreementTerms> StoredTerms(const Json& terms, const plan::AgreementTerms& base) {
+  return plan::DecodeAgreementTerms(terms, base);
+}
+
 Service::Service(ServiceOptions options, store::Store& store, EventHub& hub, Metrics& metrics)
     : options_(std::move(options)),
       store_(store),
@@ -91,58 +100,6 @@ void Service::InitPlan() {
   o.default_terms.equal_priority_conflicts_allowed = false;
   plan_ = std::make_unique<PlanState>(o);
   plan_->registry.agreements() = plan::AgreementBook(o.default_terms);
-}
-
-Status Service::LoadPlan() {
-  const double now = Now();
-  return store_.Read([&](store::ReadTx& tx) -> Status {
-    store::DocumentFilter all;
-    all.limit = std::numeric_limits<size_t>::max();
-    // Agreements: replay every stored version in order.
-    auto ags = tx.ListDocuments(store::DocumentKind::kAgreement, all);
-    if (!ags.ok()) return ags.status();
-    for (const auto& d : *ags) {
-      auto hist = tx.DocumentHistory(store::DocumentKind::kAgreement, d.id);
-      if (!hist.ok()) return hist.status();
-      for (const auto& h : *hist) {
-        auto parsed = json::Parse(h.body, {.what = "stored agreement"});
-        if (!parsed.ok() || !parsed->is_object()) continue;
-        const Json& b = *parsed;
-        const std::string by = b.value("by", ""), other = b.value("other", "");
-        if (b.value("action", "") == "accept") {
-          (void)plan_->registry.agreements().Accept(by, other, b.value("version", 0));
-        } else {
-          auto t = plan::DecodeAgreementTerms(b.value("terms", Json::object()), plan_->registry.agreements().default_terms());
-          if (t.ok()) (void)plan_->registry.agreements().Propose(by, other, *t, b.value("latest_seen", 0));
-        }
-      }
-    }
-    {
-      std::lock_guard lock(plan_->mu);
-      RefreshPolicies();
-    }
-    auto zones = tx.ListDocuments(store::DocumentKind::kZone, all);
-    if (!zones.ok()) return zones.status();
-    for (const auto& d : *zones) {
-      if (d.id.rfind("distress.", 0) == 0) continue;  // distress zones are the channel's
-      auto z = DecodeStored<plan::Zone>(d);
-      if (!z.ok() || !plan_->registry.PutZone(*z, 0, now).ok()) {
-        spdlog::warn("load: zone {} not restored", d.id);
-        continue;
-      }
-      plan_->zone_version[d.id] = d.version;
-    }
-    auto ops = tx.ListDocuments(store::DocumentKind::kOperation, all);
-    if (!ops.ok()) return ops.status();
-    for (const auto& d : *ops) {
-      auto op = DecodeStored<plan::Operation>(d);
-      if (!op.ok()) continue;
-      auto dec = plan_->registry.PutOperation(*op, 0, now);
-      if (!dec.ok() || !dec->accepted) spdlog::warn("load: operation {} not restored", d.id);
-      else plan_->op_version[d.id] = d.version;
-    }
-    return Status::Ok();
-  });
 }
 
 channel::Policy Service::PolicyFromAgreement(const std::string& a, const std::string& b) const {
@@ -364,10 +321,12 @@ Response Service::PutZone(const Request& req, bool create) {
   doc.state = "active";
   doc.body = plan::EncodeZone(*z).dump();
   int64_t stored = 0;
+  store::TimeUs stored_us = 0;
   Status s = Commit([&](Outbox& out) -> Status {
     auto put = out.tx.PutDocument(doc, create ? store::kMustNotExist : expected);
     if (!put.ok()) return put.status();
     stored = put->version;
+    stored_us = put->updated_us;
     Json view = plan::EncodeZone(*z);
     view["owner"] = req.who.party;
     view["version"] = stored;
@@ -379,7 +338,9 @@ Response Service::PutZone(const Request& req, bool create) {
         .status();
   });
   if (!s.ok()) return ErrorResponse(s);
-  auto zd = plan_->registry.PutZone(*z, cur ? cur->version : 0, now);
+  // Notified when it became durable: the stored document's time, which a restart restores (LoadPlan).
+  z->notified_at_s = static_cast<double>(stored_us) * 1e-6;
+  auto zd = plan_->registry.PutZone(*z, cur ? cur->version : 0, std::max(now, z->notified_at_s));
   if (!zd.ok()) spdlog::error("zone {} stored but not in the engine: {}", z->id, zd.status().ToString());
   plan_->zone_version[z->id] = stored;
   Json out = plan::EncodeZone(*z);

@@ -1,4 +1,6 @@
 // SQLite connections, statements and the schema of the embedded store.
+#include <sodium.h>
+
 #include <chrono>
 
 #include "store/sqlite_internal.h"
@@ -170,7 +172,11 @@ Result<ChainHead> ReadHead(Db& db) {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 2: every state row carries rseq and digest (the record entry that wrote it, and its seal), and row_commits
+// holds what each entry committed to (docs/storage.md, "Integrity at rest"). A version 1 database is migrated
+// at open: the columns are added and the rows it holds are adopted by one record entry (AdoptState).
+constexpr int kSchemaVersion = 2;
+constexpr const char* kSealCols[] = {"rseq BIGINT NOT NULL DEFAULT 0", "digest TEXT NOT NULL DEFAULT ''"};
 
 // Portable SQL: the same statements create the schema in PostgreSQL (BIGINT, TEXT, DOUBLE PRECISION;
 // no AUTOINCREMENT, no rowid; hashes as hex TEXT instead of BLOB/BYTEA).
@@ -208,11 +214,17 @@ constexpr const char* kSchema[] = {
     "CREATE INDEX IF NOT EXISTS record_entries_actor ON record_entries (actor, seq)",
     "CREATE TABLE IF NOT EXISTS record_audience (party TEXT NOT NULL, seq BIGINT NOT NULL,"
     " PRIMARY KEY (party, seq))",
+    // Version 2 (the state tables also get kSealCols): what each record entry committed to, in order. object
+    // names the row for messages only (the root in the entry covers op, tbl and digest).
+    "CREATE TABLE IF NOT EXISTS row_commits (seq BIGINT NOT NULL, idx INTEGER NOT NULL, op TEXT NOT NULL,"
+    " tbl TEXT NOT NULL, object TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (seq, idx))",
+    "CREATE INDEX IF NOT EXISTS row_commits_digest ON row_commits (digest)",
 };
 
 }  // namespace
 
-Status EnsureSchema(Db& db) {
+Status EnsureSchema(Db& db, bool* adopt) {
+  *adopt = false;
   if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   auto fail = [&](Status s) {
     (void)db.Exec("ROLLBACK");
@@ -221,22 +233,48 @@ Status EnsureSchema(Db& db) {
   for (const char* sql : kSchema) {
     if (Status s = db.Exec(sql); !s.ok()) return fail(s);
   }
+  std::string version;
   {
     Stmt q(db, "SELECT value FROM meta WHERE key = 'schema_version'");
     auto row = q.Step();
     if (!row.ok()) return fail(row.status());
-    if (*row) {
-      const std::string v = q.Text(0);
-      if (v != std::to_string(kSchemaVersion)) {
-        return fail(Status::Corruption("database schema version " + v + " is not the supported version " +
-                                       std::to_string(kSchemaVersion)));
+    if (*row) version = q.Text(0);
+  }
+  if (!version.empty() && version != "1" && version != std::to_string(kSchemaVersion)) {
+    return fail(Status::Corruption("database schema version " + version + " is not the supported version " +
+                                   std::to_string(kSchemaVersion)));
+  }
+  if (version != std::to_string(kSchemaVersion)) {  // new, or version 1: add the seal columns
+    for (const TableSpec* t : StateTables()) {
+      for (const char* col : kSealCols) {
+        if (Status s = db.Exec(("ALTER TABLE " + std::string(t->table) + " ADD COLUMN " + col).c_str()); !s.ok())
+          return fail(s);
       }
     }
+    Stmt ins(db, "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    ins.Bind(std::to_string(kSchemaVersion));
+    if (Status s = ins.Run(); !s.ok()) return fail(s);
+    *adopt = version == "1";
   }
-  Stmt ins(db, "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING");
-  ins.Bind(std::to_string(kSchemaVersion));
-  if (Status s = ins.Run(); !s.ok()) return fail(s);
+  // The key of the row digests: it keeps parties, who see an entry's "rows" root, from testing guesses of rows
+  // they were not shown (who else got a notice) against it. Operator-only, like the database.
+  unsigned char key[32];
+  randombytes_buf(key, sizeof key);
+  Stmt k(db, "INSERT INTO meta (key, value) VALUES ('state_key', ?) ON CONFLICT (key) DO NOTHING");
+  k.Bind(record::ToHex(std::string_view(reinterpret_cast<const char*>(key), sizeof key)));
+  sodium_memzero(key, sizeof key);
+  if (Status s = k.Run(); !s.ok()) return fail(s);
   return db.Exec("COMMIT");
+}
+
+Result<std::string> ReadStateKey(Db& db) {
+  Stmt q(db, "SELECT value FROM meta WHERE key = 'state_key'");
+  auto row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Corruption("the database has no state key (meta state_key): it was not written by deconflict 2");
+  auto key = record::FromHex<32>(q.Text(0), "meta state_key");
+  if (!key.ok()) return Status::Corruption(key.status().message());
+  return std::string(reinterpret_cast<const char*>(key->data()), key->size());
 }
 
 }  // namespace deconflict::store::sqlite

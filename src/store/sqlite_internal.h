@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <algorithm>
+#include <initializer_list>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/status.h"
 #include "record/entry.h"
@@ -62,6 +65,7 @@ class Stmt {
   // Steps to completion (statements without rows).
   Status Run();
 
+  int Type(int col) const { return sqlite3_column_type(stmt_, col); }  // SQLITE_INTEGER, _FLOAT, _TEXT, ...
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   double Real(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string Text(int col) const;
@@ -84,15 +88,43 @@ struct ChainHead {
 // Reads the last entry's seq/time/hash (zero head when the record is empty).
 Result<ChainHead> ReadHead(Db& db);
 
-// Creates the schema if absent; kCorruption for a database of another schema version.
-Status EnsureSchema(Db& db);
+// Creates the schema if absent, or migrates a version 1 database (*adopt = true: its rows are not sealed yet,
+// AdoptState must seal them); kCorruption for a database of another schema version.
+Status EnsureSchema(Db& db, bool* adopt);
+// The key of the row digests (meta state_key), 32 bytes.
+Result<std::string> ReadStateKey(Db& db);
+
+// A table of state tied to the record (sqlite_state.cc): its key columns and the columns its digest covers (the
+// keys first), and how to name one of its rows in a message ("notice n-1", "delivery of notice n-1 to red").
+struct TableSpec {
+  const char* table;
+  std::vector<const char*> keys;
+  std::vector<const char*> cols;
+  std::string (*name)(const std::vector<std::string>& key);
+  std::string SelectAll() const;  // "SELECT <cols>, rseq, digest FROM <table>"
+  std::string WhereKey() const;   // " WHERE k1 = ? AND k2 = ?"
+  std::vector<std::string> KeyOf(const Stmt& row) const;  // the key of a row selected with the keys first
+};
+// parties, credentials, documents, document_history, tracks, notices, deliveries.
+const std::vector<const TableSpec*>& StateTables();
+const TableSpec& StateTable(std::string_view name);
+
+// One row a record entry commits to: written ("put") or replaced/deleted ("drop"), by digest.
+struct RowCommit {
+  std::string op, table, object, digest;
+};
+// Keyed BLAKE2b-256 (hex) of the row `row` is positioned on (columns t.cols first) as written by entry rseq.
+std::string RowDigest(const std::string& state_key, const TableSpec& t, std::uint64_t rseq, const Stmt& row);
+// The root an entry's payload "rows" holds: BLAKE2b-256 over the commits in order (docs/storage.md).
+std::string RowsRoot(const std::vector<RowCommit>& commits);
 
 // ReadTx/WriteTx over one connection. For reads only, construct with head == nullptr (writes then
 // return kPermissionDenied).
 class SqlTx final : public WriteTx {
  public:
-  SqlTx(Db& db, ChainHead* head, const record::Signer* signer, std::uint64_t* appended)
-      : db_(db), head_(head), signer_(signer), appended_(appended) {}
+  SqlTx(Db& db, ChainHead* head, const record::Signer* signer, std::uint64_t* appended,
+        const std::string* state_key = nullptr)
+      : db_(db), head_(head), signer_(signer), appended_(appended), state_key_(state_key) {}
 
   Result<Party> GetParty(std::string_view id) override;
   Result<std::vector<Party>> ListParties() override;
@@ -127,6 +159,13 @@ class SqlTx final : public WriteTx {
   Result<Delivery> Escalate(std::string_view notice_id, std::string_view recipient, int level, int priority,
                             TimeUs new_deadline_us) override;
 
+  // Seals every row of every state table and commits them by one entry (migration from schema version 1).
+  Status AdoptAll();
+  // Rows written since the last Append: a write function must append an entry after its last state change (the
+  // entry commits to the rows). The store refuses the write otherwise (UncommittedRowsError, kInternal).
+  std::size_t uncommitted_rows() const { return pending_.size(); }
+  Status UncommittedRowsError() const;
+
  private:
   Status CheckWritable() const;
   Status InsertHistory(const Document& d, bool deleted);
@@ -134,12 +173,65 @@ class SqlTx final : public WriteTx {
   Result<std::vector<record::Entry>> QueryEntries(const std::string& sql, std::uint64_t from_seq,
                                                   std::string_view party, std::size_t limit);
 
+  // Sealing (sqlite_state.cc). SealRow: after a row is written, stamps it with the seq of the next entry and
+  // its digest, and queues its commit (and the drop of `replaced`, the digest it had before, if any).
+  // DropRow: before a row is deleted, queues the drop of its digest. The next Append commits to the queue.
+  Result<std::string> StoredDigest(const TableSpec& t, const std::vector<std::string>& key);
+  Status SealRow(const TableSpec& t, const std::vector<std::string>& key, const std::string& replaced);
+  Status DropRow(const TableSpec& t, const std::vector<std::string>& key);
+  Result<std::string> CommitRows(std::string payload);  // adds "rows" to the payload when rows are queued
+  Status StoreRowCommits(std::uint64_t seq);            // the queued commits, as entry seq's
+
   Db& db_;
   ChainHead* head_;
   const record::Signer* signer_;
   std::uint64_t* appended_;
+  const std::string* state_key_;
+  std::vector<RowCommit> pending_;
 };
 
+// ---- helpers of the SQL files ----
+
+inline std::string Sql(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (auto p : parts) s.append(p);
+  return s;
+}
+
+// Runs `q` and collects every row through `read`.
+template <typename T, typename ReadFn>
+inline Result<std::vector<T>> Collect(Stmt& q, ReadFn read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    Result<T> item = read(q);
+    if (!item.ok()) return item.status();
+    out.push_back(std::move(*item));
+  }
+}
+
+// Runs `q` expecting at most one row; kNotFound with `missing` when there is none.
+template <typename T, typename ReadFn>
+inline Result<T> One(Stmt& q, ReadFn read, const std::string& missing) {
+  auto row = q.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(missing);
+  return Result<T>(read(q));
+}
+
+inline std::int64_t Limit(std::size_t limit) {
+  return static_cast<std::int64_t>(std::min<std::size_t>(limit, static_cast<std::size_t>(INT64_MAX)));
+}
+
 TimeUs NowUs();
+
+inline constexpr const char* kDatabaseFile = "deconflict.db";
+
+// Creates the data directory 0700 if missing and the database file 0600 (so that SQLite's -wal and -shm
+// files are 0600 too, whatever the umask); an existing directory or file open to group or others is changed
+// to 0700/0600 and a note says so. kIo when a mode cannot be set.
+Status SecureDataFiles(const std::string& dir, std::vector<std::string>* notes);
 
 }  // namespace deconflict::store::sqlite

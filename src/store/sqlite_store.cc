@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -14,14 +15,13 @@
 #include <thread>
 
 #include "record/verify.h"
-#include "store/sqlite_internal.h"
+#include "store/sqlite_integrity.h"
 
 namespace deconflict::store {
 
 namespace sqlite {
 namespace {
 
-constexpr const char* kDatabaseFile = "deconflict.db";
 constexpr const char* kLockFile = "LOCK";
 
 Status SyncDirectory(const std::string& dir) {
@@ -44,6 +44,8 @@ class SqliteStore final : public Store {
   const record::PublicKey& public_key() const override { return pk_; }
   Result<record::Receipt> IssueReceipt(std::string_view party, std::uint64_t seq) override;
   Status VerifyRecord() override;
+  Result<IntegrityReport> VerifyIntegrity(bool full) override;
+  std::vector<std::string> open_notes() const override { return notes_; }
   StoreStats stats() const override {
     std::lock_guard lock(stats_mu_);
     return stats_;
@@ -60,9 +62,15 @@ class SqliteStore final : public Store {
   explicit SqliteStore(Options options) : options_(std::move(options)) {}
   void WriterLoop();
   void RunGroup(std::vector<std::unique_ptr<Job>>& group);
+  // Runs fn on a reader connection inside one read transaction.
+  Status ReadDb(const std::function<Status(Db&)>& fn);
+  // Seals the rows of a migrated version 1 database and commits them by one record entry (before the writer runs).
+  Status AdoptState();
 
   Options options_;
+  std::vector<std::string> notes_;  // what Open changed (file modes)
   std::optional<record::Signer> signer_;  // absent when read_only
+  std::string state_key_;                 // key of the row digests (meta state_key)
   record::PublicKey pk_{};
   int lock_fd_ = -1;
   std::unique_ptr<Db> writer_;
@@ -97,6 +105,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const Options& options) {
     if (!pk.ok()) return pk.status();
     store->pk_ = *pk;
   } else {
+    if (Status s = SecureDataFiles(dir, &store->notes_); !s.ok()) return s;
     auto signer = record::Signer::LoadOrCreate(dir);
     if (!signer.ok()) return signer.status();
     store->pk_ = signer->public_key();
@@ -122,7 +131,14 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const Options& options) {
     if (Status s = w.Exec(options.durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !s.ok()) {
       return s;
     }
-    if (Status s = EnsureSchema(w); !s.ok()) return s;
+    bool adopt = false;
+    if (Status s = EnsureSchema(w, &adopt); !s.ok()) return s;
+    auto key = ReadStateKey(w);
+    if (!key.ok()) return key.status();
+    store->state_key_ = std::move(*key);
+    if (adopt) {
+      if (Status s = store->AdoptState(); !s.ok()) return s;
+    }
     if (Status s = SyncDirectory(dir); !s.ok()) return s;  // the new database and WAL files' names are durable
   }
 
@@ -256,7 +272,7 @@ void SqliteStore::RunGroup(std::vector<std::unique_ptr<Job>>& group) {
       lost = s;
       break;
     }
-    SqlTx tx(db, &*head, &*signer_, &appended);
+    SqlTx tx(db, &*head, &*signer_, &appended, &state_key_);
     Status s;
     try {
       s = group[i]->fn(tx);
@@ -265,6 +281,7 @@ void SqliteStore::RunGroup(std::vector<std::unique_ptr<Job>>& group) {
     } catch (...) {
       s = Status::Internal("write function threw a non-standard exception");
     }
+    if (s.ok() && tx.uncommitted_rows() > 0) s = tx.UncommittedRowsError();  // state the record would not say
     if (sqlite3_get_autocommit(db.raw())) {  // SQLite rolled the whole transaction back (I/O error, disk full)
       lost = s.ok() ? Status::Io("the transaction was rolled back by SQLite") : s;
       break;
@@ -300,6 +317,13 @@ void SqliteStore::RunGroup(std::vector<std::unique_ptr<Job>>& group) {
 }
 
 Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
+  return ReadDb([&](Db& db) {
+    SqlTx tx(db, nullptr, nullptr, nullptr);
+    return fn(tx);
+  });
+}
+
+Status SqliteStore::ReadDb(const std::function<Status(Db&)>& fn) {
   Db* db = nullptr;
   {
     std::unique_lock lock(readers_mu_);
@@ -309,9 +333,8 @@ Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
   }
   Status s = db->Exec("BEGIN");  // one snapshot for all of fn's reads
   if (s.ok()) {
-    SqlTx tx(*db, nullptr, nullptr, nullptr);
     try {
-      s = fn(tx);
+      s = fn(*db);
     } catch (const std::exception& e) {
       s = Status::Internal(std::string("read function threw: ") + e.what());
     } catch (...) {
@@ -359,6 +382,46 @@ Status SqliteStore::VerifyRecord() {
     }
     return s;
   });
+}
+
+Status SqliteStore::AdoptState() {
+  std::vector<std::unique_ptr<Job>> group;
+  Status result = Status::Internal("adoption did not run");
+  group.push_back(std::make_unique<Job>(Job{[](WriteTx& tx) { return static_cast<SqlTx&>(tx).AdoptAll(); },
+                                            [&result](Status s) { result = std::move(s); }}));
+  RunGroup(group);
+  return result;
+}
+
+Result<IntegrityReport> SqliteStore::VerifyIntegrity(bool full) {
+  const auto t0 = std::chrono::steady_clock::now();
+  IntegrityReport report;
+  report.full = full;
+  VerifiedHead head;
+  Status s = ReadDb([&](Db& db) -> Status {
+    std::string key = state_key_;
+    if (key.empty()) {  // read-only: the writer did not read it
+      auto k = ReadStateKey(db);
+      if (!k.ok()) return k.status();
+      key = std::move(*k);
+    }
+    std::optional<VerifiedHead> from;
+    if (!full) {
+      auto stored = ReadVerifiedHead(db, pk_);
+      if (!stored.ok()) return stored.status();
+      from = *stored;
+    }
+    if (from) head = *from, report.from_seq = from->seq;
+    if (Status c = VerifyChain(db, pk_, from, &report, &head); !c.ok()) return c;
+    return VerifyState(db, key, report.from_seq, &report);
+  });
+  if (!s.ok()) return s;
+  report.head_seq = head.seq;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (signer_ && head.seq > 0) {
+    if (Status w = Write([&](WriteTx&) { return WriteVerifiedHead(*writer_, *signer_, head); }); !w.ok()) return w;
+  }
+  return report;
 }
 
 }  // namespace

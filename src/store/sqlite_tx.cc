@@ -16,13 +16,6 @@ constexpr const char* kDocCols = "kind, id, owner, counterparty, state, start_us
 constexpr const char* kDeliveryCols =
     "notice_id, recipient, state, queued_us, delivered_us, acknowledged_us, expired_us, deadline_us,"
     " escalation_level, priority";
-constexpr const char* kEntryCols = "seq, time_us, kind, actor, audience, payload, prev, hash, signature";
-
-std::string Sql(std::initializer_list<std::string_view> parts) {
-  std::string s;
-  for (auto p : parts) s.append(p);
-  return s;
-}
 
 Party ReadParty(const Stmt& q) { return Party{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4)}; }
 
@@ -73,59 +66,6 @@ Result<Delivery> ReadDelivery(const Stmt& q) {
   d.escalation_level = static_cast<int>(q.Int(8));
   d.priority = static_cast<int>(q.Int(9));
   return d;
-}
-
-Result<record::Entry> ReadEntry(const Stmt& q) {
-  record::Entry e;
-  e.seq = static_cast<std::uint64_t>(q.Int(0));
-  e.time_us = q.Int(1);
-  e.kind = q.Text(2);
-  e.actor = q.Text(3);
-  const std::string where = "record entry seq " + std::to_string(e.seq) + " column ";
-  try {
-    auto audience = nlohmann::json::parse(q.Text(4));
-    for (const auto& p : audience) e.audience.push_back(p.get<std::string>());
-  } catch (const nlohmann::json::exception& ex) {
-    return Status::Corruption(where + "audience: " + ex.what());
-  }
-  e.payload = q.Text(5);
-  auto prev = record::FromHex<32>(q.Text(6), where + "prev");
-  auto hash = record::FromHex<32>(q.Text(7), where + "hash");
-  auto sig = record::FromHex<64>(q.Text(8), where + "signature");
-  for (const Status& s : {prev.status(), hash.status(), sig.status()}) {
-    if (!s.ok()) return Status::Corruption(s.message());
-  }
-  e.prev = *prev;
-  e.hash = *hash;
-  e.signature = *sig;
-  return e;
-}
-
-// Runs `q` and collects every row through `read`.
-template <typename T, typename ReadFn>
-Result<std::vector<T>> Collect(Stmt& q, ReadFn read) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    Result<T> item = read(q);
-    if (!item.ok()) return item.status();
-    out.push_back(std::move(*item));
-  }
-}
-
-// Runs `q` expecting at most one row; kNotFound with `missing` when there is none.
-template <typename T, typename ReadFn>
-Result<T> One(Stmt& q, ReadFn read, const std::string& missing) {
-  auto row = q.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound(missing);
-  return Result<T>(read(q));
-}
-
-std::int64_t Limit(std::size_t limit) {
-  return static_cast<std::int64_t>(std::min<std::size_t>(limit, static_cast<std::size_t>(INT64_MAX)));
 }
 
 std::string DocName(DocumentKind kind, std::string_view id) {
@@ -188,7 +128,8 @@ Status SqlTx::CreateParty(Party& party) {
   q.Bind(party.id).Bind(party.name).Bind(party.role).Bind(party.escalation_contact).Bind(party.created_us);
   Status s = q.Run();
   if (s.code() == ErrorCode::kAlreadyExists) return {ErrorCode::kAlreadyExists, "party " + party.id + " already exists"};
-  return s;
+  if (!s.ok()) return s;
+  return SealRow(StateTable("parties"), {party.id}, "");
 }
 
 Status SqlTx::AddCredential(Credential& credential) {
@@ -206,16 +147,20 @@ Status SqlTx::AddCredential(Credential& credential) {
       .Bind(std::int64_t{credential.revoked ? 1 : 0});
   Status s = q.Run();
   if (s.code() == ErrorCode::kAlreadyExists) return {ErrorCode::kAlreadyExists, "credential already exists"};
-  return s;
+  if (!s.ok()) return s;
+  return SealRow(StateTable("credentials"), {credential.token_hash}, "");
 }
 
 Status SqlTx::RevokeCredential(std::string_view token_hash) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  const TableSpec& t = StateTable("credentials");
+  auto before = StoredDigest(t, {std::string(token_hash)});
+  if (!before.ok()) return before.status();
   Stmt q(db_, "UPDATE credentials SET revoked = 1 WHERE token_hash = ?");
   q.Bind(token_hash);
   if (Status s = q.Run(); !s.ok()) return s;
   if (sqlite3_changes(db_.raw()) == 0) return Status::NotFound("no credential with this token hash");
-  return Status::Ok();
+  return SealRow(t, {std::string(token_hash)}, *before);
 }
 
 // ---- documents ----
@@ -269,7 +214,8 @@ Status SqlTx::InsertHistory(const Document& d, bool deleted) {
       .Bind(d.body)
       .Bind(d.updated_us)
       .Bind(std::int64_t{deleted ? 1 : 0});
-  return q.Run();
+  if (Status s = q.Run(); !s.ok()) return s;
+  return SealRow(StateTable("document_history"), {DocumentKindName(d.kind), d.id, std::to_string(d.version)}, "");
 }
 
 Result<Document> SqlTx::PutDocument(const Document& in, std::int64_t expected_version) {
@@ -300,6 +246,7 @@ Result<Document> SqlTx::PutDocument(const Document& in, std::int64_t expected_ve
     q.Bind(DocumentKindName(d.kind)).Bind(d.id).Bind(d.owner).Bind(d.counterparty).Bind(d.state);
     q.Bind(d.start_us).Bind(d.end_us).Bind(d.body).Bind(d.version).Bind(d.updated_us);
     if (Status s = q.Run(); !s.ok()) return s;
+    if (Status s = SealRow(StateTable("documents"), {DocumentKindName(d.kind), d.id}, ""); !s.ok()) return s;
   } else {
     if (expected_version == kMustNotExist) {
       return Status(ErrorCode::kAlreadyExists,
@@ -307,6 +254,8 @@ Result<Document> SqlTx::PutDocument(const Document& in, std::int64_t expected_ve
     }
     const std::int64_t expected = expected_version == kAnyVersion ? current->version : expected_version;
     d.version = expected + 1;
+    auto before = StoredDigest(StateTable("documents"), {DocumentKindName(d.kind), d.id});
+    if (!before.ok()) return before.status();
     // Compare-and-set: the row changes only if it is still at the expected version.
     Stmt q(db_,
            "UPDATE documents SET counterparty = ?, state = ?, start_us = ?, end_us = ?, body = ?, version = ?,"
@@ -319,6 +268,7 @@ Result<Document> SqlTx::PutDocument(const Document& in, std::int64_t expected_ve
                               std::to_string(current->version) + ", the write expected version " +
                               std::to_string(expected));
     }
+    if (Status s = SealRow(StateTable("documents"), {DocumentKindName(d.kind), d.id}, *before); !s.ok()) return s;
   }
   if (Status s = InsertHistory(d, false); !s.ok()) return s;
   return d;
@@ -333,6 +283,7 @@ Status SqlTx::DeleteDocument(DocumentKind kind, std::string_view id, std::int64_
                             std::to_string(current->version) + ", the delete expected version " +
                             std::to_string(expected_version));
   }
+  if (Status s = DropRow(StateTable("documents"), {DocumentKindName(kind), std::string(id)}); !s.ok()) return s;
   Stmt q(db_, "DELETE FROM documents WHERE kind = ? AND id = ? AND version = ?");
   q.Bind(DocumentKindName(kind)).Bind(id).Bind(current->version);
   if (Status s = q.Run(); !s.ok()) return s;
@@ -380,11 +331,15 @@ Status SqlTx::UpsertTracks(std::span<const TrackState> tracks) {
       " callsign = excluded.callsign, time_s = excluded.time_s, lat_deg = excluded.lat_deg,"
       " lon_deg = excluded.lon_deg, alt_m = excluded.alt_m, gs_mps = excluded.gs_mps,"
       " trk_deg = excluded.trk_deg, vs_mps = excluded.vs_mps, on_ground = excluded.on_ground";
+  const TableSpec& spec = StateTable("tracks");
   for (const TrackState& t : tracks) {
+    auto before = StoredDigest(spec, {t.party, t.id});
+    if (!before.ok()) return before.status();
     Stmt q(db_, kUpsert);  // the cached statement, reset after each row
     q.Bind(t.party).Bind(t.id).Bind(t.callsign).Bind(t.time_s).Bind(t.lat_deg).Bind(t.lon_deg).Bind(t.alt_m);
     q.Bind(t.gs_mps).Bind(t.trk_deg).Bind(t.vs_mps).Bind(std::int64_t{t.on_ground ? 1 : 0});
     if (Status s = q.Run(); !s.ok()) return s;
+    if (Status s = SealRow(spec, {t.party, t.id}, *before); !s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -452,23 +407,29 @@ Status SqlTx::CreateNotice(Notice& notice, std::span<const std::string> recipien
     if (s.code() == ErrorCode::kAlreadyExists) return {ErrorCode::kAlreadyExists, "notice " + notice.id + " already exists"};
     return s;
   }
+  if (Status s = SealRow(StateTable("notices"), {notice.id}, ""); !s.ok()) return s;
   for (const auto& r : unique) {
     Stmt d(db_, Sql({"INSERT INTO deliveries (", kDeliveryCols, ") VALUES (?, ?, ?, ?, 0, 0, 0, ?, 0, ?)"}));
     d.Bind(notice.id).Bind(r).Bind(DeliveryStateName(DeliveryState::kQueued)).Bind(notice.created_us);
     d.Bind(deadline_us).Bind(std::int64_t{notice.priority});
     if (Status s = d.Run(); !s.ok()) return s;
+    if (Status s = SealRow(StateTable("deliveries"), {notice.id, r}, ""); !s.ok()) return s;
   }
   return Status::Ok();
 }
 
 Status SqlTx::WriteDelivery(const Delivery& d) {
+  const TableSpec& t = StateTable("deliveries");
+  auto before = StoredDigest(t, {d.notice_id, d.recipient});
+  if (!before.ok()) return before.status();
   Stmt q(db_,
          "UPDATE deliveries SET state = ?, delivered_us = ?, acknowledged_us = ?, expired_us = ?, deadline_us = ?,"
          " escalation_level = ?, priority = ? WHERE notice_id = ? AND recipient = ?");
   q.Bind(DeliveryStateName(d.state)).Bind(d.delivered_us).Bind(d.acknowledged_us).Bind(d.expired_us);
   q.Bind(d.deadline_us).Bind(std::int64_t{d.escalation_level}).Bind(std::int64_t{d.priority});
   q.Bind(d.notice_id).Bind(d.recipient);
-  return q.Run();
+  if (Status s = q.Run(); !s.ok()) return s;
+  return SealRow(t, {d.notice_id, d.recipient}, *before);
 }
 
 Result<Delivery> SqlTx::UpdateDelivery(std::string_view notice_id, std::string_view recipient, DeliveryState to,
@@ -517,98 +478,6 @@ Result<Delivery> SqlTx::Escalate(std::string_view notice_id, std::string_view re
   d.deadline_us = new_deadline_us;
   if (Status s = WriteDelivery(d); !s.ok()) return s;
   return d;
-}
-
-// ---- the record ----
-
-Result<record::Entry> SqlTx::GetEntry(std::uint64_t seq) {
-  Stmt q(db_, Sql({"SELECT ", kEntryCols, " FROM record_entries WHERE seq = ?"}));
-  q.Bind(static_cast<std::int64_t>(seq));
-  auto row = q.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("record entry seq " + std::to_string(seq) + " does not exist");
-  return ReadEntry(q);
-}
-
-Result<std::uint64_t> SqlTx::HeadSeq() {
-  Stmt q(db_, "SELECT COALESCE(MAX(seq), 0) FROM record_entries");
-  auto row = q.Step();
-  if (!row.ok()) return row.status();
-  return static_cast<std::uint64_t>(q.Int(0));
-}
-
-Result<std::vector<record::Entry>> SqlTx::QueryEntries(const std::string& sql, std::uint64_t from_seq,
-                                                       std::string_view party, std::size_t limit) {
-  Stmt q(db_, sql);
-  q.Bind(static_cast<std::int64_t>(from_seq));
-  if (!party.empty()) q.Bind(party).Bind(party).Bind(static_cast<std::int64_t>(from_seq));
-  q.Bind(Limit(limit));
-  return Collect<record::Entry>(q, ReadEntry);
-}
-
-Result<std::vector<record::Entry>> SqlTx::ListEntries(std::uint64_t from_seq, std::size_t limit) {
-  return QueryEntries(Sql({"SELECT ", kEntryCols, " FROM record_entries WHERE seq >= ? ORDER BY seq LIMIT ?"}),
-                      from_seq, {}, limit);
-}
-
-Result<std::vector<record::Entry>> SqlTx::ListEntriesForParty(std::string_view party, std::uint64_t from_seq,
-                                                              std::size_t limit) {
-  if (party.empty()) return Status::Invalid("ListEntriesForParty: party is empty");
-  return QueryEntries(Sql({"SELECT ", kEntryCols,
-                           " FROM record_entries WHERE seq >= ? AND (actor = ? OR seq IN"
-                           " (SELECT seq FROM record_audience WHERE party = ? AND seq >= ?)) ORDER BY seq LIMIT ?"}),
-                      from_seq, party, limit);
-}
-
-Result<std::vector<record::Entry>> SqlTx::ListEntriesShownTo(std::string_view party, std::uint64_t from_seq,
-                                                             std::uint64_t to_seq, std::size_t limit) {
-  if (party.empty()) return Status::Invalid("ListEntriesShownTo: party is empty");
-  if (to_seq < from_seq) return std::vector<record::Entry>{};
-  Stmt q(db_, Sql({"SELECT ", kEntryCols,
-                   " FROM record_entries WHERE seq IN (SELECT seq FROM record_audience WHERE party = ? AND seq >= ?"
-                   " AND seq <= ? ORDER BY seq LIMIT ?) ORDER BY seq"}));
-  q.Bind(party).Bind(static_cast<std::int64_t>(from_seq));
-  q.Bind(static_cast<std::int64_t>(std::min<std::uint64_t>(to_seq, std::numeric_limits<std::int64_t>::max())));
-  q.Bind(Limit(limit));
-  return Collect<record::Entry>(q, ReadEntry);
-}
-
-Status SqlTx::ScanEntries(std::uint64_t from_seq, const std::function<Status(const record::Entry&)>& visit) {
-  Stmt q(db_, Sql({"SELECT ", kEntryCols, " FROM record_entries WHERE seq >= ? ORDER BY seq"}));
-  q.Bind(static_cast<std::int64_t>(from_seq));
-  for (;;) {
-    auto row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::Ok();
-    auto e = ReadEntry(q);
-    if (!e.ok()) return e.status();
-    if (Status s = visit(*e); !s.ok()) return s;
-  }
-}
-
-Result<record::Entry> SqlTx::Append(record::EntryInput input) {
-  if (Status s = CheckWritable(); !s.ok()) return s;
-  if (Status s = record::NormalizeInput(input); !s.ok()) return s;
-  record::Entry e;
-  e.time_us = std::max(NowUs(), head_->time_us);  // never before the previous entry
-  e.kind = std::move(input.kind);
-  e.actor = std::move(input.actor);
-  e.audience = std::move(input.audience);
-  e.payload = std::move(input.payload);
-  record::SealEntry(e, head_->seq, head_->hash, *signer_);
-  Stmt q(db_, Sql({"INSERT INTO record_entries (", kEntryCols, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"}));
-  q.Bind(static_cast<std::int64_t>(e.seq)).Bind(e.time_us).Bind(e.kind).Bind(e.actor);
-  q.Bind(nlohmann::json(e.audience).dump()).Bind(e.payload);
-  q.Bind(record::ToHex(e.prev)).Bind(record::ToHex(e.hash)).Bind(record::ToHex(e.signature));
-  if (Status s = q.Run(); !s.ok()) return s;
-  for (const auto& party : e.audience) {
-    Stmt a(db_, "INSERT INTO record_audience (party, seq) VALUES (?, ?)");
-    a.Bind(party).Bind(static_cast<std::int64_t>(e.seq));
-    if (Status s = a.Run(); !s.ok()) return s;
-  }
-  *head_ = ChainHead{e.seq, e.time_us, e.hash};
-  if (appended_) ++*appended_;
-  return e;
 }
 
 }  // namespace deconflict::store::sqlite

@@ -13,7 +13,9 @@
 // reader connections (WAL: readers never block the writer and see the last committed state).
 // REQUIRES: fn passed to Write/Read does not call back into the same Store (it would deadlock) and does
 // no blocking I/O (it delays every other writer); it is called exactly once unless Write fails before
-// running it (e.g. store closed).
+// running it (e.g. store closed). A write fn that changes state appends a record entry after its last change:
+// that entry commits to the rows written (docs/storage.md, "Integrity at rest"); a write that does not is
+// refused with kInternal and nothing of it is stored.
 //
 // Error codes (core/status.h) used throughout:
 //   kInvalidArgument  bad id, bad JSON, limits            kNotFound     no such row
@@ -40,7 +42,8 @@
 namespace deconflict::store {
 
 struct Options {
-  // Directory holding deconflict.db (+ -wal, -shm) and the record key files. Created (0700) if missing.
+  // Directory holding deconflict.db (+ -wal, -shm) and the record key files. Created 0700 if missing; the
+  // database files are 0600 whatever the umask, and looser modes found at open are tightened (open_notes()).
   std::string data_dir = "data";
   // true: fsync every commit (SQLite synchronous=FULL in WAL mode). false: synchronous=NORMAL, commits
   // may be lost on power failure (never on process kill); for benchmarks comparing the cost only.
@@ -172,7 +175,19 @@ class Store {
   // entry: "record entry at position 7 (seq 7): hash does not match content".
   virtual Status VerifyRecord() = 0;
 
+  // Integrity at rest (docs/storage.md): the record verifies (every entry when `full`, otherwise the entries after
+  // the verified head a previous call stored, which must itself be unchanged), and the stored state is what the
+  // record says — each row of parties, credentials, documents and their history, tracks, notices and deliveries is
+  // sealed by the entry that wrote it, and nothing written since the verified head (ever, when full) was removed or
+  // rolled back. kCorruption naming the first object that is not: "notice n-1 was changed outside deconflict: ...".
+  // A writable store then stores the head it verified (signed), so that the next start costs what came after it.
+  virtual Result<IntegrityReport> VerifyIntegrity(bool full) = 0;
+
   virtual StoreStats stats() const = 0;
+
+  // What opening the store changed that its operator should know, one sentence each: a data directory or
+  // database file open to group or others that was made 0700/0600 (log them as warnings).
+  virtual std::vector<std::string> open_notes() const = 0;
 
   // Convenience: appends one entry in its own transaction.
   Result<record::Entry> Append(record::EntryInput input) {

@@ -109,4 +109,15 @@ struct StoreStats {
   std::uint64_t max_batch = 0;        // most Write() calls committed together
 };
 
+// What Store::VerifyIntegrity checked.
+struct IntegrityReport {
+  bool full = false;                    // from the first entry; otherwise from the verified head stored at a start
+  std::uint64_t from_seq = 0;           // entries after this one were verified (0: all)
+  std::uint64_t head_seq = 0;           // the last entry
+  std::uint64_t entries_verified = 0;   // hash, chain and signature checked
+  std::uint64_t rows_verified = 0;      // state rows whose seal and committing entry were checked
+  std::uint64_t commits_checked = 0;    // row commits balanced (put - drop = stored)
+  double seconds = 0;
+};
+
 }  // namespace deconflict::store

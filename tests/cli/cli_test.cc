@@ -335,4 +335,53 @@ TEST_F(Cli, BadSbsLineIsExitCode2NamingFileAndLine) {
   EXPECT_TRUE(Has(r.err, "skipped 1 bad line")) << r.err;
 }
 
+// `deconflict bands`: DAIDALUS kinematic bands per time step of a .daa file.
+TEST_F(Cli, BandsJsonHasOneObjectPerTimeStepOfH1) {
+  const std::string d = kData + "/daidalus/";
+  Outcome r = Exec("bands " + d + "H1.daa --conf " + d + "DO_365B_no_SUM.conf --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  int n = 0;
+  bool saw_near = false;
+  while (std::getline(lines, line)) {
+    json j = json::parse(line);
+    ++n;
+    ASSERT_EQ(j["ownship"], "Ownship");
+    for (const char* dim : {"track", "ground_speed", "vertical_speed", "altitude"}) {
+      const json& b = j["bands"][dim];
+      ASSERT_FALSE(b["intervals"].empty()) << dim;
+      // Intervals are sorted and contiguous.
+      for (size_t i = 1; i < b["intervals"].size(); ++i)
+        EXPECT_NEAR(b["intervals"][i]["lo"].get<double>(), b["intervals"][i - 1]["hi"].get<double>(), 1e-6);
+    }
+    if (j["time_s"] == 150) {
+      EXPECT_EQ(j["traffic"][0]["alert_level"], 3);
+      EXPECT_EQ(j["bands"]["track"]["region"], "NEAR");
+      EXPECT_EQ(j["bands"]["track"]["unit"], "deg");
+      saw_near = true;
+    }
+  }
+  EXPECT_EQ(n, 230);
+  EXPECT_TRUE(saw_near);
+}
+
+TEST_F(Cli, BandsTextAndThresholdsFromTheCommandLine) {
+  const std::string daa = kData + "/daidalus/H1.daa";
+  Outcome r = Exec("bands " + daa + " --dthr 1nm --zthr 450ft --tthr 35s --tcoa 0s --lookahead 120s");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("track [deg] current 0 "), std::string::npos);
+  EXPECT_NE(r.out.find("altitude [ft] current 17000 "), std::string::npos);
+  Outcome bad = Exec("bands " + daa + " --dthr 5parsec");
+  EXPECT_EQ(bad.exit_code, 64);
+  EXPECT_NE(bad.err.find("parsec"), std::string::npos);
+}
+
+TEST_F(Cli, BandsBadConfigurationNamesFileLineAndKey) {
+  const std::string conf = Write("bad.conf", "lookahead_time = 180 [s]\nturn_rat = 3 [deg/s]\n");
+  Outcome r = Exec("bands " + kData + "/daidalus/H1.daa --conf " + conf);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.conf:2: turn_rat"), std::string::npos) << r.err;
+}
+
 }  // namespace
