@@ -33,23 +33,23 @@ using server::Route;
 class TestServer {
  public:
   explicit TestServer(HttpOptions options = {}) {
-    auto ok = [](Request&, Respond respond) { respond(Response{200, Json{{"ok", true}}, "", ""}); };
+    auto ok = [](Request&, Respond respond) { respond(Response{200, Json{{"ok", true}}, "", "", {}}); };
     router_.Add(Route{"GET", "/ok", Access::kPublic, false, ok});
     router_.Add(Route{"GET", "/throw", Access::kPublic, false,
                       [](Request&, Respond) { throw std::runtime_error("handler bug \xff"); }});
     router_.Add(Route{"GET", "/throw-int", Access::kPublic, false, [](Request&, Respond) { throw 42; }});
     router_.Add(Route{"GET", "/answer-then-throw", Access::kPublic, false, [](Request&, Respond respond) {
-                        respond(Response{200, Json{{"first", true}}, "", ""});
+                        respond(Response{200, Json{{"first", true}}, "", "", {}});
                         throw std::logic_error("after the answer");
                       }});
     router_.Add(Route{"GET", "/bad-text", Access::kPublic, false, [](Request&, Respond respond) {
-                        respond(Response{200, Json{{"text", std::string("caf\xC3 \xFF")}}, "", ""});
+                        respond(Response{200, Json{{"text", std::string("caf\xC3 \xFF")}}, "", "", {}});
                       }});
     router_.Add(Route{"GET", "/items/{id}", Access::kPublic, false, [](Request& q, Respond respond) {
-                        respond(Response{200, Json{{"id", q.params.at("id")}}, "", ""});
+                        respond(Response{200, Json{{"id", q.params.at("id")}}, "", "", {}});
                       }});
     router_.Add(Route{"POST", "/echo", Access::kPublic, false, [](Request& q, Respond respond) {
-                        respond(Response{200, Json{{"bytes", q.body.size()}}, "", ""});
+                        respond(Response{200, Json{{"bytes", q.body.size()}}, "", "", {}});
                       }});
     api_ = std::make_unique<Api>(server::ApiOptions{}, router_, hub_, metrics_, Api::Hooks{});
     options.address = "127.0.0.1";
