@@ -67,6 +67,7 @@ struct Harness {
     HttpOptions ho;
     ho.port = 0;
     ho.threads = 2;
+    ho.max_connections_per_client = 1024;  // every load client connects from 127.0.0.1
     http = std::make_unique<HttpServer>(ho, *api);
     (void)http->Start();
     service->Start();

@@ -14,7 +14,7 @@ OUT="${2:-build-fuzz}"
 mkdir -p "$OUT/asterix-corpus"
 SOURCES=(src/feeds/asterix_fuzz.cc src/feeds/asterix_stream.cc src/feeds/asterix_decode.cc src/feeds/sbs.cc
          src/feeds/sbs_stream.cc src/feeds/track_assembler.cc src/asterix/record.cc src/asterix/uap.cc
-         src/asterix/pcap.cc src/core/units.cc src/core/status.cc)
+         src/asterix/pcap.cc src/core/units.cc src/core/status.cc src/core/rate_limited_log.cc)
 BIN="$OUT/asterix_fuzz"
 scripts/fuzz-build.sh "$BIN" "${SOURCES[@]}"
 if [ -z "$(ls -A "$OUT/asterix-corpus")" ]; then

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 SECONDS_TO_RUN="${1:-60}"
 OUT="${2:-build-fuzz}"
 mkdir -p "$OUT/sbs-corpus"
-SOURCES=(src/feeds/sbs_fuzz.cc src/feeds/sbs.cc src/feeds/sbs_stream.cc src/feeds/track_assembler.cc)
+SOURCES=(src/feeds/sbs_fuzz.cc src/feeds/sbs.cc src/feeds/sbs_stream.cc src/feeds/track_assembler.cc
+         src/core/rate_limited_log.cc)
 BIN="$OUT/sbs_fuzz"
 scripts/fuzz-build.sh "$BIN" "${SOURCES[@]}"
 # Seeds: real lines from the shared hour and from dump1090-mutability, plus a few refused ones.

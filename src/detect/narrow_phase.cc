@@ -21,8 +21,16 @@ struct Row {
   int32_t party, need;  // need: corner bits the other aircraft must have
 };
 
+// g++ compiles an AVX2 and a default clone, chosen at load time. clang (the fuzzing tree only) does not
+// support target_clones on templates: one default version there.
+#if defined(__clang__)
+#define DC_FILTER_CLONES
+#else
+#define DC_FILTER_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
 template <bool kDedup>
-__attribute__((target_clones("avx2", "default"))) int32_t FilterKernel(
+DC_FILTER_CLONES int32_t FilterKernel(
     const FilterParams& p, const Row& r, const float* __restrict e, const float* __restrict nn,
     const float* __restrict ve, const float* __restrict vn, const float* __restrict alt,
     const float* __restrict vs, const float* __restrict speed, const int32_t* __restrict party,

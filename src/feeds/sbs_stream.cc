@@ -51,36 +51,11 @@ std::string SbsCounters::Summary() const {
   return out;
 }
 
-bool RateLimitedLog::Warn(const std::string& message) {
-  if (per_second_ <= 0) {
-    ++suppressed_total_;
-    return false;
-  }
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::steady_clock::now().time_since_epoch())
-                          .count();
-  if (now != window_) {
-    if (suppressed_in_window_ > 0)
-      spdlog::warn("{} more bad SBS lines not logged in the last second", suppressed_in_window_);
-    window_ = now;
-    in_window_ = 0;
-    suppressed_in_window_ = 0;
-  }
-  if (in_window_ >= per_second_) {
-    ++suppressed_in_window_;
-    ++suppressed_total_;
-    return false;
-  }
-  ++in_window_;
-  spdlog::warn("{}", message);
-  return true;
-}
-
 SbsStream::SbsStream(SbsStreamOptions options, AssemblerCallbacks callbacks)
     : options_(std::move(options)),
       parser_(options_.parse),
       assembler_(options_.assembler, std::move(callbacks)),
-      log_(options_.bad_lines_logged_per_second) {}
+      log_(options_.bad_lines_logged_per_second, "bad SBS lines") {}
 
 void SbsStream::CountBad(const SbsParseResult& r, std::string_view line) {
   ++counters_.bad;

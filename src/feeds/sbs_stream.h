@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/rate_limited_log.h"
 #include "feeds/sbs.h"
 #include "feeds/track_assembler.h"
 
@@ -24,23 +25,6 @@ struct SbsCounters {
   void Add(const SbsCounters& other);
   // "lines=… messages=… bad=… (too_few_fields=2, bad_address=1)".
   std::string Summary() const;
-};
-
-// Logs at most `per_second` messages per wall-clock second through spdlog (warn level), then one line
-// saying how many were suppressed. Not safe for concurrent use.
-class RateLimitedLog {
- public:
-  explicit RateLimitedLog(int per_second = 5) : per_second_(per_second) {}
-  // Returns true when the message was logged.
-  bool Warn(const std::string& message);
-  uint64_t suppressed_total() const { return suppressed_total_; }
-
- private:
-  int per_second_;
-  int64_t window_ = -1;  // current second (steady clock)
-  int in_window_ = 0;
-  uint64_t suppressed_in_window_ = 0;
-  uint64_t suppressed_total_ = 0;
 };
 
 struct SbsStreamOptions {

@@ -1,6 +1,10 @@
 #include "server/api.h"
 
+#include <atomic>
 #include <chrono>
+#include <memory>
+
+#include "core/utf8.h"
 
 #include "server/tokens.h"
 
@@ -19,15 +23,46 @@ Api::Api(ApiOptions options, Router& router, EventHub& hub, Metrics& metrics, Ho
       limiter_(options.rate),
       latency_(metrics.Hist("dc_http_request_duration_seconds", "HTTP request latency", LatencyBuckets())) {}
 
+namespace {
+
+// Header values this layer reads, limited in bytes.
+constexpr size_t kMaxAuthorizationBytes = 1024;
+constexpr size_t kMaxLastEventIdBytes = 64;
+
+// Checks the bytes of the request target and headers and fills method, path, query, last_event_id. The
+// first problem is a 4xx answer naming the part; nothing unchecked is copied into the request.
+std::optional<Response> ReadTarget(std::string_view method, std::string_view target, std::string_view authorization,
+                                   std::string_view last_event_id, Request* req) {
+  if (target.size() > kMaxTargetBytes)
+    return ErrorResponse(414, "uri_too_long",
+                         "request target is longer than " + std::to_string(kMaxTargetBytes) + " bytes");
+  const size_t q = target.find('?');
+  const std::string_view path = target.substr(0, q);
+  std::string problem = CheckText("path", path, kMaxTargetBytes);
+  if (problem.empty() && (path.empty() || path.front() != '/')) problem = "path must start with /";
+  if (problem.empty() && q != std::string_view::npos)
+    problem = CheckText("query string", target.substr(q + 1), kMaxTargetBytes);
+  if (problem.empty()) problem = CheckText("header Authorization", authorization, kMaxAuthorizationBytes);
+  if (problem.empty()) problem = CheckText("header Last-Event-ID", last_event_id, kMaxLastEventIdBytes);
+  if (!problem.empty()) return ErrorResponse(Status::Invalid(problem));
+  if (q != std::string_view::npos) {
+    auto query = ParseQuery(target.substr(q + 1));
+    if (!query.ok()) return ErrorResponse(query.status());
+    req->query = std::move(*query);
+  }
+  req->method = std::string(method);
+  req->path = std::string(path);
+  req->last_event_id = std::string(last_event_id);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Api::Admission Api::Admit(std::string_view method, std::string_view target, std::string_view authorization,
                           std::string_view last_event_id, BrowserHeaders browser) {
   Admission a;
   a.started_s = MonotonicSeconds();
-  const size_t q = target.find('?');
-  a.request.method = std::string(method);
-  a.request.path = std::string(target.substr(0, q));
-  if (q != std::string_view::npos) a.request.query = ParseQuery(target.substr(q + 1));
-  a.request.last_event_id = std::string(last_event_id);
+  if ((a.reject = ReadTarget(method, target, authorization, last_event_id, &a.request))) return a;
   a.request.cookie = std::string(browser.cookie);
   a.request.csrf_token = std::string(browser.csrf_token);
   a.request.console_header = std::string(browser.console);
@@ -35,8 +70,12 @@ Api::Admission Api::Admit(std::string_view method, std::string_view target, std:
   a.route = router_.Match(method, a.request.path, &a.request.params, &code);
   if (!a.route) {
     a.reject = code == 405 ? ErrorResponse(405, "method_not_allowed",
-                                           std::string(method) + " is not allowed on " + a.request.path)
+                                           a.request.method + " is not allowed on " + a.request.path)
                            : ErrorResponse(404, "not_found", "no route " + a.request.path);
+    return a;
+  }
+  if (Status s = DecodePathParams(&a.request.params); !s.ok()) {
+    a.reject = ErrorResponse(s);
     return a;
   }
   if (a.route->access != Access::kPublic) {
@@ -73,11 +112,16 @@ Api::Admission Api::Admit(std::string_view method, std::string_view target, std:
 
 void Api::Dispatch(Admission& a, std::string body, Respond respond) {
   a.request.body = std::move(body);
+  // respond is called exactly once: by the handler, or here when the handler throws before it answered.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Respond once = [answered, respond = std::move(respond)](Response r) {
+    if (!answered->exchange(true)) respond(std::move(r));
+  };
   try {
-    a.route->handler(a.request, std::move(respond));
-  } catch (const std::exception& e) {
-    // Handlers return errors as values; an exception here is a bug. Never let it cross into the I/O layer.
-    respond(ErrorResponse(500, "internal", std::string("unexpected error: ") + e.what()));
+    a.route->handler(a.request, once);
+  } catch (...) {
+    // Handlers return errors as values; an exception here is a bug. It never crosses into the I/O layer.
+    once(ExceptionResponse(std::current_exception(), a.route->pattern));
   }
 }
 

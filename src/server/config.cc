@@ -193,6 +193,16 @@ Status LoadServeConfig(const std::string& path, ServeConfig* c) {
     l.Number("body_bytes", &c->api.body_limit_bytes, 1024, 1 << 30);
     l.Number("rate_per_s", &c->api.rate.rate_per_s, 0, 1e7);
     l.Number("burst", &c->api.rate.burst, 1, 1e7);
+    // Connections (docs/service.md "Limits against hostile clients").
+    long long total = c->http.max_connections, per_client = c->http.max_connections_per_client;
+    l.Integer("connections", &total, 1, 1000000);
+    l.Integer("connections_per_client", &per_client, 1, 1000000);
+    c->http.max_connections = static_cast<int>(total);
+    c->http.max_connections_per_client = static_cast<int>(per_client);
+    l.Quantity("idle_timeout", Dimension::kTime, &c->http.idle_timeout_s, 0.05, 86400);
+    l.Quantity("header_timeout", Dimension::kTime, &c->http.header_timeout_s, 0.05, 3600);
+    l.Quantity("body_timeout", Dimension::kTime, &c->http.body_timeout_s, 0.05, 3600);
+    l.Number("header_bytes", &c->http.header_limit_bytes, 1024, 1 << 20);
     l.Finish();
   }
   {

@@ -78,5 +78,28 @@ TEST(ServeConfig, ReadsConformanceWithUnitsAndRefusesBadValues) {
            {"conformance:\n  hysteresis: 5s\n", "conformance.hysteresis: unknown key"}});
 }
 
+TEST(ServeConfig, ConnectionLimitsHaveDocumentedDefaultsAndAreRead) {
+  ServeConfig c;
+  EXPECT_EQ(c.http.max_connections, 1024);
+  EXPECT_EQ(c.http.max_connections_per_client, 64);
+  EXPECT_EQ(c.http.idle_timeout_s, 30);
+  EXPECT_EQ(c.http.header_timeout_s, 10);
+  EXPECT_EQ(c.http.body_timeout_s, 30);
+  Status s = Load("limits:\n  connections: 100\n  connections_per_client: 5\n  idle_timeout: 2min\n"
+                  "  header_timeout: 500ms\n  body_timeout: 5s\n  header_bytes: 4096\n", &c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(c.http.max_connections, 100);
+  EXPECT_EQ(c.http.max_connections_per_client, 5);
+  EXPECT_EQ(c.http.idle_timeout_s, 120);
+  EXPECT_EQ(c.http.header_timeout_s, 0.5);
+  EXPECT_EQ(c.http.body_timeout_s, 5);
+  EXPECT_EQ(c.http.header_limit_bytes, 4096u);
+  ExpectRefused({{"limits:\n  connections: 0\n", "limits.connections: 0 is out of range"},
+                 {"limits:\n  connections_per_client: 2.5\n", "limits.connections_per_client: expected an integer"},
+                 {"limits:\n  idle_timeout: 5m\n", "limits.idle_timeout"},
+                 {"limits:\n  header_timeout: 0s\n", "limits.header_timeout: out of range"},
+                 {"limits:\n  max_conn: 5\n", "limits.max_conn: unknown key"}});
+}
+
 }  // namespace
 }  // namespace deconflict::server

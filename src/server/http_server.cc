@@ -1,61 +1,35 @@
 #include "server/http_server.h"
 
-#include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
-#include <atomic>
-#include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <charconv>
-#include <chrono>
-#include <condition_variable>
-#include <list>
-#include <set>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "server/http_session.h"
+
 namespace deconflict::server {
-namespace net = boost::asio;
-namespace ssl = boost::asio::ssl;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
+using namespace http_internal;
 
-namespace {
+namespace http_internal {
 
-std::chrono::steady_clock::duration Seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+ConnectionSlot::~ConnectionSlot() {
+  std::lock_guard lock(shared_->mu);
+  auto it = shared_->per_client.find(client_);
+  if (it != shared_->per_client.end() && --it->second <= 0) shared_->per_client.erase(it);
+  if (--shared_->live_sessions == 0) shared_->cv.notify_all();
 }
 
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  virtual void Close() = 0;  // called on shutdown (from any thread)
-};
-
-// Shared state of the server that sessions need.
-struct Shared {
-  HttpOptions options;
-  Api* api = nullptr;
-  // Runs stream reads that go to the store (a reader behind the hub's window), off the I/O threads.
-  net::thread_pool* blocking = nullptr;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::list<std::weak_ptr<SessionBase>> sessions;
-  std::atomic<int> live_sessions{0};
-  std::atomic<bool> stopping{false};
-};
-
-// A Last-Event-ID value: decimal digits only, fitting in 64 bits.
-std::optional<uint64_t> ParseEventId(const std::string& text) {
-  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
+std::string ReserveSlot(Shared& shared, const std::string& client) {
+  std::lock_guard lock(shared.mu);
+  const auto& o = shared.options;
+  if (shared.live_sessions.load() >= o.max_connections) return "total";
+  int& mine = shared.per_client[client];
+  if (mine >= o.max_connections_per_client) {
+    if (mine == 0) shared.per_client.erase(client);
+    return "per_client";
+  }
+  ++mine;
+  ++shared.live_sessions;
+  return "";
 }
 
 std::string FormatEvents(const std::vector<StreamEvent>& events) {
@@ -66,319 +40,18 @@ std::string FormatEvents(const std::vector<StreamEvent>& events) {
   return out;
 }
 
-template <class Fields>
-std::string_view Field(const Fields& req, const char* name) {
-  auto v = req[name];
-  return std::string_view(v.data(), v.size());
+}  // namespace http_internal
+
+namespace {
+
+// The answer to a connection over a cap, written at once without reading the request (plain HTTP only).
+std::string RefusalBytes(const std::string& cap) {
+  const std::string body = Json{{"error", {{"code", "unavailable"}, {"message",
+      cap == "total" ? "the server has too many open connections; retry later"
+                     : "too many open connections from your address; close some or retry later"}}}}.dump() + "\n";
+  return "HTTP/1.1 503 Service Unavailable\r\nServer: deconflict\r\nContent-Type: application/json\r\n"
+         "Retry-After: 1\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
-
-template <class Stream>
-class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
- public:
-  Session(Stream&& stream, std::shared_ptr<Shared> shared)
-      : stream_(std::move(stream)), shared_(std::move(shared)), wake_timer_(stream_.get_executor()) {
-    ++shared_->live_sessions;
-  }
-  ~Session() override {
-    if (--shared_->live_sessions == 0) {
-      std::lock_guard lock(shared_->mu);
-      shared_->cv.notify_all();
-    }
-    if (ticket_) shared_->api->hub().Cancel(ticket_);
-  }
-
-  void Start() {
-    if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(Seconds(shared_->options.idle_timeout_s));
-      stream_.async_handshake(ssl::stream_base::server,
-                              [self = this->shared_from_this()](beast::error_code ec) {
-                                if (ec) return self->Finish();
-                                self->ReadHeader();
-                              });
-    } else {
-      ReadHeader();
-    }
-  }
-
-  void Close() override {
-    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      self->closing_ = true;
-      if (self->streaming_) {
-        self->wake_timer_.cancel();
-      } else if (!self->busy_) {
-        // Idle between requests: stop waiting for the next one.
-        beast::get_lowest_layer(self->stream_).cancel();
-      }
-    });
-  }
-
- private:
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
-
-  void ReadHeader() {
-    if (closing_) return Finish();
-    parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(shared_->options.header_limit_bytes));
-    // The caller's own limit is applied once its token is known (OnHeader).
-    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    beast::get_lowest_layer(stream_).expires_after(Seconds(shared_->options.idle_timeout_s));
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
-  }
-
-  void OnHeader(beast::error_code ec) {
-    if (ec) {
-      if (ec == http::error::header_limit) {
-        keep_alive_ = false;
-        return Send(ErrorResponse(431, "header_too_large", "request header exceeds the limit"));
-      }
-      return Finish();
-    }
-    busy_ = true;
-    auto& req = parser_->get();
-    adm_ = shared_->api->Admit(std::string_view(req.method_string().data(), req.method_string().size()),
-                               std::string_view(req.target().data(), req.target().size()),
-                               std::string_view(req[http::field::authorization].data(),
-                                                req[http::field::authorization].size()),
-                               std::string_view(req["Last-Event-ID"].data(), req["Last-Event-ID"].size()),
-                               Api::BrowserHeaders{Field(req, "Cookie"), Field(req, "X-CSRF-Token"),
-                                                   Field(req, "X-Deconflict-Console")});
-    keep_alive_ = req.keep_alive();
-    if (adm_.reject) {
-      // The body (if any) is not read: answer and close, so that its bytes are never taken for a request.
-      if (parser_->content_length().value_or(0) > 0 || parser_->chunked()) keep_alive_ = false;
-      return Send(std::move(*adm_.reject));
-    }
-    if (adm_.route->stream) return StartStream();
-    if (parser_->content_length().value_or(0) > adm_.body_limit) {
-      keep_alive_ = false;
-      return Send(ErrorResponse(413, "body_too_large",
-                                "request body exceeds the limit of " + std::to_string(adm_.body_limit) + " bytes"));
-    }
-    parser_->body_limit(adm_.body_limit);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
-  }
-
-  void OnBody(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
-      keep_alive_ = false;
-      return Send(ErrorResponse(413, "body_too_large",
-                                "request body exceeds the limit of " + std::to_string(adm_.body_limit) + " bytes"));
-    }
-    if (ec) return Finish();
-    auto self = this->shared_from_this();
-    shared_->api->Dispatch(adm_, std::move(parser_->get().body()), [self](Response r) {
-      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
-    });
-  }
-
-  void Send(Response r) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(11);
-    res->result(static_cast<unsigned>(r.status));
-    res->set(http::field::server, "deconflict");
-    if (!r.raw.empty() || !r.content_type.empty()) {
-      res->set(http::field::content_type, r.content_type.empty() ? "text/plain" : r.content_type);
-      res->body() = std::move(r.raw);
-    } else {
-      res->set(http::field::content_type, "application/json");
-      res->body() = r.body.is_null() ? std::string("{}") : r.body.dump();
-      res->body() += "\n";
-    }
-    for (auto& [name, value] : r.headers) res->insert(name, value);
-    const bool keep = keep_alive_ && !closing_ && !shared_->stopping;
-    res->keep_alive(keep);
-    res->prepare_payload();
-    status_ = r.status;
-    beast::get_lowest_layer(stream_).expires_after(Seconds(shared_->options.idle_timeout_s));
-    http::async_write(stream_, *res, [self = this->shared_from_this(), res, keep](beast::error_code ec, size_t) {
-      if (self->adm_.route || self->status_ >= 400) self->shared_->api->Observe(self->adm_, self->status_);
-      self->busy_ = false;
-      if (ec || !keep) return self->Finish();
-      self->ReadHeader();
-    });
-  }
-
-  // ---- Server-Sent Events ----
-  void StartStream() {
-    streaming_ = true;
-    party_ = adm_.request.who.party;
-    std::string from = adm_.request.last_event_id;
-    if (from.empty() && adm_.request.query.count("last_event_id")) from = adm_.request.query["last_event_id"];
-    last_id_ = 0;
-    if (!from.empty()) {
-      auto id = ParseEventId(from);
-      streaming_ = false;
-      if (!id)
-        return Send(ErrorResponse(400, "invalid_argument",
-                                  "Last-Event-ID \"" + from.substr(0, 64) +
-                                      "\": expected the id of the last event received, a non-negative integer"));
-      const uint64_t newest = shared_->api->hub().LastId(party_);
-      if (*id > newest)
-        return Send(ErrorResponse(400, "invalid_argument",
-                                  "Last-Event-ID " + from + ": beyond the newest event of party " + party_ + " (" +
-                                      std::to_string(newest) + "); this server never sent it (reconnect without "
-                                      "Last-Event-ID, or with 0 for everything)"));
-      streaming_ = true;
-      last_id_ = *id;
-    }
-    shared_->api->metrics().Add("dc_stream_connections_total");
-    beast::get_lowest_layer(stream_).expires_never();
-    out_ = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-           "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n: deconflict stream for " + party_ + "\n\n";
-    net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->Finish();
-      self->WatchPeer();
-      self->Pump();
-    });
-  }
-
-  // Detects the client going away: any read completion ends the stream.
-  void WatchPeer() {
-    stream_.async_read_some(net::buffer(peer_byte_), [self = this->shared_from_this()](beast::error_code, size_t) {
-      self->closing_ = true;
-      self->wake_timer_.cancel();
-    });
-  }
-
-  // Writes what the hub has after last_id_, or waits for it (hub waker, heartbeat timer). Before each write
-  // the token is checked again: a revoked credential ends the stream at once.
-  void Pump() {
-    if (closing_ || shared_->stopping) return EndStream();
-    if (!shared_->api->StillValid(adm_.request.who)) return Revoked();
-    auto& hub = shared_->api->hub();
-    if (!hub.InWindow(party_, last_id_)) {
-      // Behind the in-memory window: the store has the older events. Read them on the blocking pool.
-      net::post(*shared_->blocking, [self = this->shared_from_this(), after = last_id_] {
-        auto batch = self->shared_->api->hub().Read(self->party_, after, kBatch);
-        net::post(self->stream_.get_executor(),
-                  [self, batch = std::move(batch)]() mutable { self->Deliver(std::move(batch)); });
-      });
-      return;
-    }
-    Deliver(hub.Read(party_, last_id_, kBatch));
-  }
-
-  void Deliver(Result<StreamBatch> batch) {
-    if (closing_ || shared_->stopping) return EndStream();
-    if (!batch.ok()) {
-      spdlog::error("stream party={} after={}: {}", party_, last_id_, batch.status().ToString());
-      out_ = "event: error\ndata: " +
-             Json{{"error", {{"code", "internal"}, {"message", "cannot read the stream after " +
-                                                               std::to_string(last_id_) + "; reconnect later"}}}}.dump() +
-             "\n\n";
-      net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](beast::error_code, size_t) {
-        self->EndStream();
-      });
-      return;
-    }
-    if (!batch->events.empty()) {
-      out_ = FormatEvents(batch->events);
-      if (batch->from_archive) shared_->api->metrics().Add("dc_stream_archive_batches_total");
-      net::async_write(stream_, net::buffer(out_),
-                       [self = this->shared_from_this(), batch = std::move(*batch)](beast::error_code ec, size_t) {
-                         if (ec) return self->EndStream();
-                         self->last_id_ = batch.through;
-                         self->shared_->api->metrics().Add("dc_stream_events_total",
-                                                           static_cast<double>(batch.events.size()));
-                         self->shared_->api->StreamWritten(self->party_, batch.events);
-                         self->Pump();
-                       });
-      return;
-    }
-    if (batch->through > last_id_) {  // the archive had nothing more before the window
-      last_id_ = batch->through;
-      return Pump();
-    }
-    Idle();
-  }
-
-  // The token was revoked: say so and close.
-  void Revoked() {
-    shared_->api->metrics().Add("dc_stream_revoked_total");
-    out_ = "event: revoked\ndata: " +
-           Json{{"error", {{"code", "unauthenticated"}, {"message", "the token of this stream was revoked"}}}}.dump() +
-           "\n\n";
-    net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](beast::error_code, size_t) {
-      self->EndStream();
-    });
-  }
-
-  void Idle() {
-    wake_timer_.expires_after(Seconds(shared_->options.heartbeat_s));
-    wake_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-      if (self->ticket_) {
-        self->shared_->api->hub().Cancel(self->ticket_);
-        self->ticket_ = 0;
-      }
-      if (!ec && !self->closing_) {
-        self->out_ = ": heartbeat\n\n";
-        net::async_write(self->stream_, net::buffer(self->out_), [self](beast::error_code ec2, size_t) {
-          if (ec2) return self->EndStream();
-          self->Pump();
-        });
-        return;
-      }
-      self->Pump();
-    });
-    std::weak_ptr<Session> weak = this->shared_from_this();
-    auto exec = stream_.get_executor();
-    ticket_ = shared_->api->hub().Wait(party_, last_id_, [weak, exec] {
-      net::post(exec, [weak] {
-        if (auto self = weak.lock()) self->wake_timer_.cancel();
-      });
-    });
-    // A revocation between the check in Pump and the Wait above woke nobody: look again now that we wait.
-    if (!shared_->api->StillValid(adm_.request.who)) wake_timer_.cancel();
-  }
-
-  void EndStream() {
-    if (ended_) return;
-    ended_ = true;
-    if (ticket_) shared_->api->hub().Cancel(ticket_);
-    ticket_ = 0;
-    Finish();
-  }
-
-  void Finish() {
-    if (finished_) return;
-    finished_ = true;
-    wake_timer_.cancel();
-    if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
-      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(self->stream_).socket().close(ignored);
-      });
-    } else {
-      beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      stream_.socket().close(ignored);
-    }
-  }
-
-  static constexpr size_t kBatch = 512;  // events per write
-
-  Stream stream_;
-  std::shared_ptr<Shared> shared_;
-  net::steady_timer wake_timer_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  Api::Admission adm_;
-  bool keep_alive_ = true;
-  bool busy_ = false;
-  bool closing_ = false;
-  bool streaming_ = false;
-  bool ended_ = false;
-  bool finished_ = false;
-  int status_ = 0;
-  std::string party_;
-  uint64_t last_id_ = 0;
-  uint64_t ticket_ = 0;
-  std::string out_;
-  char peer_byte_[1];
-};
 
 }  // namespace
 
@@ -388,11 +61,15 @@ struct HttpServer::Impl {
   net::io_context ioc;
   std::optional<ssl::context> tls;
   tcp::acceptor acceptor{ioc};
+  net::steady_timer accept_pause{ioc};
+  double accept_backoff_s = 0;  // 0 = accepting; else the current pause after an accept error
   // Keeps the I/O threads running while requests wait on the write pool (no Asio work is pending then).
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   net::thread_pool blocking{1};  // after ioc: destroyed (joined) first
   std::vector<std::thread> threads;
   std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+  RateLimitedLog accept_log{1, "accept errors"};
+  RateLimitedLog refuse_log{1, "refused connections"};
   uint16_t port = 0;
   bool running = false;
 
@@ -400,32 +77,91 @@ struct HttpServer::Impl {
     shared->options = options;
     shared->api = &api;
     shared->blocking = &blocking;
+    std::weak_ptr<Shared> weak = shared;
+    api.metrics().OnScrape([weak](Metrics& m) {
+      if (auto s = weak.lock()) m.Set("dc_http_connections", s->live_sessions.load(), "open HTTP connections");
+    });
+  }
+
+  // An I/O thread: runs handlers until the server stops. A handler that throws despite its own guard is
+  // logged and the loop goes on; the connection it belonged to is closed when its session is released.
+  void RunIo() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (...) {
+        ExceptionResponse(std::current_exception(), "(io thread)");  // logs it
+      }
+    }
   }
 
   void Accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-        spdlog::warn("http accept failed error=\"{}\"", ec.message());
-      } else if (!shared->stopping) {
-        socket.set_option(tcp::no_delay(true), ec);
-        std::shared_ptr<SessionBase> base;
-        if (tls) {
-          auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-              beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), shared);
-          base = s;
-          s->Start();
-        } else {
-          auto s = std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), shared);
-          base = s;
-          s->Start();
-        }
-        std::lock_guard lock(shared->mu);
-        shared->sessions.remove_if([](const auto& w) { return w.expired(); });
-        shared->sessions.push_back(base);
+        return PauseAccepting(ec);
+      }
+      accept_backoff_s = 0;
+      try {
+        if (!shared->stopping) StartSession(std::move(socket));
+      } catch (...) {
+        ExceptionResponse(std::current_exception(), "(accept)");  // logs it; the socket is closed with it
       }
       Accept();
     });
+  }
+
+  // Out of descriptors (EMFILE, ENFILE) or memory: accepting again at once would fail again at once. Pause
+  // 50 ms, doubling up to 1 s while errors continue; log at most once a second.
+  void PauseAccepting(const beast::error_code& ec) {
+    accept_backoff_s = accept_backoff_s == 0 ? 0.05 : std::min(1.0, accept_backoff_s * 2);
+    api.metrics().Add("dc_http_accept_errors_total");
+    accept_log.Warn(fmt::format("http accept failed error=\"{}\"; pausing accepts for {} ms", ec.message(),
+                                static_cast<int>(accept_backoff_s * 1000)));
+    accept_pause.expires_after(Seconds(accept_backoff_s));
+    accept_pause.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor.is_open()) Accept();
+    });
+  }
+
+  void StartSession(tcp::socket socket) {
+    beast::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec) return;  // the peer is already gone
+    const std::string client = remote.address().to_string();
+    if (std::string cap = ReserveSlot(*shared, client); !cap.empty()) return Refuse(std::move(socket), client, cap);
+    auto slot = std::make_unique<ConnectionSlot>(shared, client);
+    std::shared_ptr<SessionBase> base;
+    if (tls) {
+      auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+          beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls), shared, std::move(slot));
+      base = s;
+      s->Start();
+    } else {
+      auto s = std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), shared, std::move(slot));
+      base = s;
+      s->Start();
+    }
+    std::lock_guard lock(shared->mu);
+    shared->sessions.remove_if([](const auto& w) { return w.expired(); });
+    shared->sessions.push_back(base);
+  }
+
+  // A connection over a cap: 503 (plain HTTP; a TLS client sees the close) and close, logged at a bounded rate.
+  void Refuse(tcp::socket socket, const std::string& client, const std::string& cap) {
+    api.metrics().Add("dc_http_connections_refused_total{cap=\"" + cap + "\"}");
+    refuse_log.Warn(fmt::format("http connection refused client={} cap={} (max_connections={}, per client {})",
+                                client, cap, options.max_connections, options.max_connections_per_client));
+    beast::error_code ec;
+    if (!tls) {
+      socket.non_blocking(true, ec);
+      const std::string bytes = RefusalBytes(cap);
+      socket.write_some(net::buffer(bytes), ec);
+    }
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
   }
 };
 
@@ -458,10 +194,14 @@ Status HttpServer::Start() {
   if (!ec) acc.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return Status::Io("cannot listen on " + o.address + ":" + std::to_string(o.port) + ": " + ec.message());
   impl_->port = acc.local_endpoint().port();
+  if (rlimit lim{}; ::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+                    lim.rlim_cur < static_cast<rlim_t>(o.max_connections) + 64)
+    spdlog::warn("http max_connections={} is near or above the descriptor limit {} (ulimit -n): accepts will fail "
+                 "and back off before the cap is reached", o.max_connections, lim.rlim_cur);
   impl_->Accept();
   impl_->running = true;
   impl_->work.emplace(impl_->ioc.get_executor());
-  for (int i = 0; i < std::max(1, o.threads); ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 0; i < std::max(1, o.threads); ++i) impl_->threads.emplace_back([this] { impl_->RunIo(); });
   return Status::Ok();
 }
 
@@ -476,6 +216,7 @@ void HttpServer::Shutdown() {
   net::post(impl_->ioc, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->accept_pause.cancel();
   });
   // Close every session, again every 50 ms for those accepted meanwhile, until none is left or the grace ends.
   const auto deadline = std::chrono::steady_clock::now() + Seconds(impl_->options.shutdown_grace_s);

@@ -5,7 +5,12 @@
 // a client resumes with the Last-Event-ID header (or ?last_event_id=) after a reconnect, and a comment line
 // is sent every heartbeat so that dead connections are found.
 //
-// Beast stays inside http_server.cc; this header is light.
+// Limits against hostile clients (HttpOptions): a total and a per-address cap on connections, an idle timeout,
+// a header and a body read timeout (slow clients are dropped), and accept errors (out of descriptors) backed
+// off from 50 ms to 1 s and logged at most once a second. No exception escapes an I/O thread: each
+// connection's handlers are guarded (a throw is logged and answered 500 or closes that connection only).
+//
+// Beast stays inside http_server.cc, http_session.h and http_exchange.*; this header is light.
 #pragma once
 
 #include <cstdint>
@@ -23,10 +28,16 @@ struct HttpOptions {
   int threads = 2;             // I/O threads; >= 1
   std::string tls_cert_file;   // PEM certificate chain; with tls_key_file, the server speaks only HTTPS
   std::string tls_key_file;    // PEM private key
-  double idle_timeout_s = 60;  // a keep-alive connection with no request for this long is closed
-  double heartbeat_s = 15;     // stream comment interval
+  // Connections over a cap are answered 503 at once (plain HTTP; closed under TLS), logged at most once a
+  // second, and counted in dc_http_connections_refused_total{cap}.
+  int max_connections = 1024;            // open connections in all (streams included)
+  int max_connections_per_client = 64;   // open connections from one client IP address
+  double idle_timeout_s = 30;    // a connection waiting for the first byte of a request this long is closed
+  double header_timeout_s = 10;  // from the first byte of a request (or the TLS handshake) to its whole header
+  double body_timeout_s = 30;    // to read a whole request body after its header
+  double heartbeat_s = 15;       // stream comment interval
   double shutdown_grace_s = 10;  // Shutdown() waits this long for in-flight requests to finish
-  size_t header_limit_bytes = 16 << 10;
+  size_t header_limit_bytes = 16 << 10;  // request line and header fields; 431 above
 };
 
 class HttpServer {

@@ -32,12 +32,11 @@ std::string EncodeCursor(const std::string& list, const std::string& key) {
 Result<PageRequest> ReadPage(const Request& req, const std::string& list) {
   PageRequest page;
   if (auto it = req.query.find("limit"); it != req.query.end()) {
-    const std::string& t = it->second;
-    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string::npos || std::stoul(t) == 0 ||
-        std::stoul(t) > kMaxPageLimit)
+    auto limit = ParseDecimal("limit", it->second, kMaxPageLimit);
+    if (!limit.ok() || *limit == 0)
       return Status::Invalid("limit: expected an integer 1.." + std::to_string(kMaxPageLimit) + " (default " +
                              std::to_string(kDefaultPageLimit) + ")");
-    page.limit = std::stoul(t);
+    page.limit = static_cast<std::size_t>(*limit);
   }
   if (auto it = req.query.find("cursor"); it != req.query.end()) {
     const std::string prefix = list + ":";
@@ -53,10 +52,9 @@ std::string PositionKey(std::int64_t position) { return std::to_string(position)
 
 Result<std::int64_t> PositionOf(const PageRequest& page) {
   if (!page.after) return 0;
-  const std::string& t = *page.after;
-  if (t.empty() || t.size() > 18 || t.find_first_not_of("0123456789") != std::string::npos)
-    return Status::Invalid("cursor: not a cursor this server issued");
-  return std::stoll(t);
+  auto position = ParseDecimal("cursor", *page.after, INT64_MAX);
+  if (!position.ok()) return Status::Invalid("cursor: not a cursor this server issued");
+  return static_cast<std::int64_t>(*position);
 }
 
 Json PageJson(const std::string& list, Json page, const std::optional<std::string>& next_key) {

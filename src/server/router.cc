@@ -1,6 +1,11 @@
 #include "server/router.h"
 
-#include <cctype>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "core/rate_limited_log.h"
+#include "core/utf8.h"
 
 namespace deconflict::server {
 namespace {
@@ -39,24 +44,9 @@ bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std:
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-std::string Decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 && Hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -109,7 +99,28 @@ const Route* Router::Match(std::string_view method, std::string_view path,
   return nullptr;
 }
 
-std::map<std::string, std::string> ParseQuery(std::string_view query) {
+Result<std::string> PercentDecode(std::string_view what, std::string_view text, bool plus_is_space,
+                                  size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes + 1));
+  for (size_t i = 0; i < text.size() && out.size() <= max_bytes; ++i) {
+    if (plus_is_space && text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%') {
+      if (i + 2 >= text.size() || Hex(text[i + 1]) < 0 || Hex(text[i + 2]) < 0)
+        return Status::Invalid(std::string(what) + " has a bad percent-escape at byte " + std::to_string(i) +
+                               " (expected % and two hexadecimal digits)");
+      out += static_cast<char>(Hex(text[i + 1]) * 16 + Hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  if (std::string e = CheckText(what, out, max_bytes); !e.empty()) return Status::Invalid(e);
+  return out;
+}
+
+Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
   std::map<std::string, std::string> out;
   size_t i = 0;
   while (i < query.size()) {
@@ -117,15 +128,59 @@ std::map<std::string, std::string> ParseQuery(std::string_view query) {
     if (j == std::string_view::npos) j = query.size();
     auto kv = query.substr(i, j - i);
     if (!kv.empty()) {
-      auto eq = kv.find('=');
-      if (eq == std::string_view::npos)
-        out[Decode(kv)] = "";
-      else
-        out[Decode(kv.substr(0, eq))] = Decode(kv.substr(eq + 1));
+      const auto eq = kv.find('=');
+      auto name = PercentDecode("a query parameter name", kv.substr(0, eq), true, kMaxQueryParamBytes);
+      if (!name.ok()) return name.status();
+      const std::string what = "query parameter " + *name;
+      auto value = eq == std::string_view::npos ? Result<std::string>(std::string())
+                                                : PercentDecode(what, kv.substr(eq + 1), true, kMaxQueryParamBytes);
+      if (!value.ok()) return value.status();
+      if (!out.emplace(*name, std::move(*value)).second) return Status::Invalid(what + " is given more than once");
     }
     i = j + 1;
   }
   return out;
+}
+
+Status DecodePathParams(std::map<std::string, std::string>* params) {
+  for (auto& [name, value] : *params) {
+    auto decoded = PercentDecode("path parameter " + name, value, false, kMaxPathParamBytes);
+    if (!decoded.ok()) return decoded.status();
+    value = std::move(*decoded);
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> ParseDecimal(std::string_view what, std::string_view text, uint64_t max) {
+  uint64_t v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || ptr != end || v > max)
+    return Status::Invalid(std::string(what) + ": expected an integer in 0.." + std::to_string(max));
+  return v;
+}
+
+Response ExceptionResponse(std::exception_ptr error, const std::string& where) noexcept {
+  static RateLimitedLog log(5, "unexpected request errors");
+  try {
+    try {
+      std::rethrow_exception(error);
+    } catch (const nlohmann::json::parse_error& e) {
+      return ErrorResponse(400, "invalid_argument", ToValidUtf8(std::string("body: ") + e.what()));
+    } catch (const nlohmann::json::out_of_range& e) {
+      return ErrorResponse(400, "invalid_argument", ToValidUtf8(std::string("body: ") + e.what()));
+    } catch (const std::exception& e) {
+      log.Warn("http unexpected error route=" + where + " what=\"" + ToValidUtf8(e.what()) + "\"");
+    } catch (...) {
+      log.Warn("http unexpected error route=" + where + " (not a std::exception)");
+    }
+    return ErrorResponse(500, "internal", "unexpected error while handling the request (logged by the server)");
+  } catch (...) {
+    // Out of memory while building the answer: the fixed answer below allocates little.
+    Response r;
+    r.status = 500;
+    return r;
+  }
 }
 
 }  // namespace deconflict::server

@@ -3,6 +3,8 @@
 // Patterns use OpenAPI's path syntax: "/v1/notices/{id}/ack".
 #pragma once
 
+#include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <string>
@@ -46,6 +48,10 @@ struct Response {
 Response ErrorResponse(const Status& status);
 Response ErrorResponse(int http_status, const std::string& code, const std::string& message);
 int HttpStatusFor(ErrorCode code);
+// The answer to an exception a handler let escape (a bug: handlers return errors as values). A JSON parse or
+// number-range error of nlohmann (the body's fault) is 400 naming it; anything else is 500, without its
+// text, which is logged at a bounded rate with `where` instead. Never throws.
+Response ExceptionResponse(std::exception_ptr error, const std::string& where) noexcept;
 
 // Handlers answer through respond, at once or later (after a durable commit). respond must be called once.
 using Respond = std::function<void(Response)>;
@@ -81,7 +87,27 @@ class Router {
   std::vector<Route> routes_;
 };
 
-// Splits "a=1&b=2" into a map (percent-decoding values).
-std::map<std::string, std::string> ParseQuery(std::string_view query);
+// ---- The request target, validated once at the edge (bytes until then) ----
+// Limits in bytes: a whole target (path and query; 414 above), a path parameter or a query parameter
+// (name or value) after percent-decoding.
+inline constexpr size_t kMaxTargetBytes = 8192;
+inline constexpr size_t kMaxPathParamBytes = 256;
+inline constexpr size_t kMaxQueryParamBytes = 1024;
+
+// Percent-decodes `text` (RFC 3986 §2.1; with plus_is_space, '+' is a space as in HTML forms). The decoded
+// bytes are checked to be UTF-8 without control characters and at most max_bytes long. kInvalidArgument
+// names `what` and the byte: "query parameter version has a bad percent-escape at byte 3".
+Result<std::string> PercentDecode(std::string_view what, std::string_view text, bool plus_is_space, size_t max_bytes);
+
+// Splits "a=1&b=2" into a map, percent-decoding and checking names and values (PercentDecode). A name given
+// twice is refused (ambiguous). kInvalidArgument names the parameter.
+Result<std::map<std::string, std::string>> ParseQuery(std::string_view query);
+
+// Percent-decodes and checks the path parameters Router::Match filled ("path parameter <name> ...").
+Status DecodePathParams(std::map<std::string, std::string>* params);
+
+// A decimal integer in [0, max] from a query or path parameter, without sign, spaces or exponent; never
+// throws. kInvalidArgument: "<what>: expected an integer in 0..<max>".
+Result<uint64_t> ParseDecimal(std::string_view what, std::string_view text, uint64_t max);
 
 }  // namespace deconflict::server

@@ -38,10 +38,61 @@ TEST(Router, UnknownPathIs404AndWrongMethodIs405) {
 }
 
 TEST(Router, QueryStringsArePercentDecoded) {
-  auto q = ParseQuery("version=3&text=a%20b+c&flag");
-  EXPECT_EQ(q.at("version"), "3");
-  EXPECT_EQ(q.at("text"), "a b c");
-  EXPECT_EQ(q.at("flag"), "");
+  auto q = ParseQuery("version=3&text=a%20b+c&flag&caf%C3%A9=%e2%82%ac");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(q->at("version"), "3");
+  EXPECT_EQ(q->at("text"), "a b c");
+  EXPECT_EQ(q->at("flag"), "");
+  EXPECT_EQ(q->at("caf\xC3\xA9"), "\xE2\x82\xAC");
+}
+
+TEST(Router, QueryStringsWithBadBytesOrEscapesAreRefusedByName) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"version=%FF", "query parameter version is not valid UTF-8 at byte 0"},
+      {"a=1&b=x%C0%80", "query parameter b is not valid UTF-8 at byte 1"},
+      {"a=%00", "query parameter a contains a control character at byte 0"},
+      {"a=%", "query parameter a has a bad percent-escape at byte 0"},
+      {"a=%1", "query parameter a has a bad percent-escape at byte 0"},
+      {"a=1%g0", "query parameter a has a bad percent-escape at byte 1"},
+      {"%80=1", "a query parameter name is not valid UTF-8 at byte 0"},
+      {"a=1&a=1", "query parameter a is given more than once"},
+      {"a=" + std::string(1025, 'x'), "query parameter a is longer than 1024 bytes"},
+  };
+  for (const auto& [query, message] : cases) {
+    auto q = ParseQuery(query);
+    ASSERT_FALSE(q.ok()) << query;
+    EXPECT_EQ(q.status().message().rfind(message, 0), 0u) << q.status().message();
+  }
+}
+
+TEST(Router, PathParametersArePercentDecodedAndChecked) {
+  std::map<std::string, std::string> p{{"id", "op%2D1"}, {"other", "x"}};
+  ASSERT_TRUE(DecodePathParams(&p).ok());
+  EXPECT_EQ(p.at("id"), "op-1");
+  std::map<std::string, std::string> bad{{"id", "%ED%A0%80"}};
+  EXPECT_EQ(DecodePathParams(&bad).message(), "path parameter id is not valid UTF-8 at byte 0");
+}
+
+TEST(Router, DecimalParametersAreBoundedAndNeverThrow) {
+  EXPECT_EQ(*ParseDecimal("v", "0", 10), 0u);
+  EXPECT_EQ(*ParseDecimal("v", "9223372036854775807", INT64_MAX), 9223372036854775807u);
+  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "1e3", "0x10", "11", "9223372036854775808",
+                          "99999999999999999999999999999"}) {
+    auto v = ParseDecimal("query parameter version", bad, std::string(bad).size() > 5 ? INT64_MAX : 10);
+    ASSERT_FALSE(v.ok()) << bad;
+    EXPECT_EQ(v.status().message().rfind("query parameter version: expected an integer in 0..", 0), 0u);
+  }
+}
+
+TEST(Router, EscapedExceptionsAreAnswered400ForBodyParseErrorsElse500WithoutTheirText) {
+  Response parse = ExceptionResponse(std::make_exception_ptr(Json::parse_error::create(101, 3, "bad", nullptr)), "r");
+  EXPECT_EQ(parse.status, 400);
+  Response range = ExceptionResponse(std::make_exception_ptr(Json::out_of_range::create(406, "number overflow", nullptr)), "r");
+  EXPECT_EQ(range.status, 400);
+  Response bug = ExceptionResponse(std::make_exception_ptr(std::runtime_error("secret \xff")), "r");
+  EXPECT_EQ(bug.status, 500);
+  EXPECT_EQ(bug.body.dump().find("secret"), std::string::npos);
+  EXPECT_EQ(ExceptionResponse(std::make_exception_ptr(42), "r").status, 500);
 }
 
 TEST(FieldReader, NamesTheFieldOfTheFirstErrorAndRefusesUnknownFields) {

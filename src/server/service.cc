@@ -84,8 +84,8 @@ void Service::Async(Respond respond, std::function<Response()> work) {
     Response r;
     try {
       r = work();
-    } catch (const std::exception& e) {
-      r = ErrorResponse(500, "internal", std::string("unexpected error: ") + e.what());
+    } catch (...) {
+      r = ExceptionResponse(std::current_exception(), "(write thread)");
     }
     respond(std::move(r));
   });

@@ -33,7 +33,7 @@ void Service::Routes(Router& r) {
   };
 
   r.Add({"GET", "/healthz", Access::kPublic, false, read([](const Request&) { return Ok(Json{{"status", "ok"}}); })});
-  r.Add({"GET", "/metrics", Access::kPublic, false, read([this](const Request&) {
+  r.Add({"GET", "/metrics", Access::kAdmin, false, read([this](const Request&) {
            Response res;
            metrics_.Set("dc_tracks", static_cast<double>(track_count()), "tracks held");
            metrics_.Set("dc_notices_live", static_cast<double>(live_notice_count()), "notices in memory (not settled)");
@@ -204,12 +204,10 @@ Response Service::HandleCancelDistress(const Request& req) {
 }
 
 Response Service::HandleReceipt(const Request& req) {
-  const std::string& text = req.params.at("seq");
-  uint64_t seq = 0;
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos ||
-      (seq = std::stoull(text)) == 0)
-    return ErrorResponse(Status::Invalid("seq: expected a positive integer"));
-  auto receipt = store_.IssueReceipt(req.who.party, seq);
+  auto seq = ParseDecimal("seq", req.params.at("seq"), INT64_MAX);
+  if (seq.ok() && *seq == 0) seq = Status::Invalid("seq: expected an integer in 1.." + std::to_string(INT64_MAX));
+  if (!seq.ok()) return ErrorResponse(seq.status());
+  auto receipt = store_.IssueReceipt(req.who.party, *seq);
   if (!receipt.ok()) return ErrorResponse(receipt.status());
   if (!need_to_know::MayShowWhole(receipt->entry, req.who.party))
     return ErrorResponse(Status(ErrorCode::kPermissionDenied,

@@ -68,7 +68,8 @@ Result<std::string> Service::SendNotice(channel::Notice n) {
   for (auto [kind_doc, id, field] : {std::tuple{store::DocumentKind::kOperation, n.operation_id, "operation_id"},
                                      std::tuple{store::DocumentKind::kZone, n.zone_id, "zone_id"}}) {
     if (id.empty()) continue;
-    Status s = store_.Read([&](store::ReadTx& tx) -> Status {
+    // (bindings captured by name: clang 14, used by the fuzzing trees, cannot capture them implicitly)
+    Status s = store_.Read([&, kind_doc = kind_doc, &id = id, field = field](store::ReadTx& tx) -> Status {
       auto d = tx.GetDocument(kind_doc, id);
       if (!d.ok() || d->owner != n.sender)
         return Status::Invalid(std::string(field) + ": no " + store::DocumentKindName(kind_doc) + " \"" + id +

@@ -253,10 +253,11 @@ Response Service::PutOperation(const Request& req, bool create) {
 Response Service::DeleteObject(const Request& req, bool zone) {
   const std::string id = req.params.at(zone ? "zone_id" : "operation_id");
   const std::string what = zone ? "zone" : "operation";
-  if (!req.query.count("version") || req.query.at("version").find_first_not_of("0123456789") != std::string::npos ||
-      req.query.at("version").empty())
+  if (!req.query.count("version"))
     return ErrorResponse(Status::Invalid("version: required query parameter (?version=N, the token you delete)"));
-  const int64_t expected = std::stoll(req.query.at("version"));
+  auto version = ParseDecimal("query parameter version", req.query.at("version"), INT64_MAX);
+  if (!version.ok()) return ErrorResponse(version.status());
+  const auto expected = static_cast<int64_t>(*version);
   std::lock_guard lock(plan_->mu);
   auto& versions = zone ? plan_->zone_version : plan_->op_version;
   std::string owner;

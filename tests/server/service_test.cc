@@ -257,7 +257,7 @@ TEST(Service, RateLimitAnswers429PerParty) {
   for (int i = 0; i < 12; ++i) limited += s.Get("/v1/me", blue).status == 429;
   EXPECT_GE(limited, 5);
   EXPECT_EQ(s.Get("/v1/me", red).status, 200) << "another party is not limited by blue's use";
-  auto m = s.Get("/metrics", "");
+  auto m = s.Get("/metrics", s.admin());
   EXPECT_NE(m.body.find("dc_rate_limited_total"), std::string::npos);
 }
 

@@ -1,6 +1,9 @@
 #include "test_client.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -50,6 +53,110 @@ HttpResult Http(uint16_t port, const std::string& method, const std::string& tar
   for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   return r;
+}
+
+RawConnection::RawConnection(uint16_t port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (fd_ >= 0) ::close(fd_);
+    throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
+  }
+}
+
+RawConnection::~RawConnection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool RawConnection::Send(const std::string& bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+namespace {
+
+// Reads what is available within timeout_s; false on EOF, error or timeout (nothing appended then).
+bool ReadSome(int fd, double timeout_s, std::string* out) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout_s * 1000)) <= 0) return false;
+  char buf[65536];
+  const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  if (n <= 0) return false;
+  out->append(buf, static_cast<size_t>(n));
+  return true;
+}
+
+double SecondsLeft(std::chrono::steady_clock::time_point deadline) {
+  return std::max(0.0, std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count());
+}
+
+}  // namespace
+
+std::string RawConnection::ReadResponse(double timeout_s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                              std::chrono::duration<double>(timeout_s));
+  std::string& in = pending_;
+  for (;;) {
+    const size_t end = in.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      std::smatch m;
+      const std::string head = in.substr(0, end);
+      size_t length = 0;
+      if (std::regex_search(head, m, std::regex("[Cc]ontent-[Ll]ength: *([0-9]+)"))) length = std::stoul(m[1]);
+      if (in.size() >= end + 4 + length) {
+        std::string out = in.substr(0, end + 4 + length);
+        in.erase(0, end + 4 + length);
+        return out;
+      }
+    }
+    if (!ReadSome(fd_, SecondsLeft(deadline), &in)) {
+      std::string out;
+      out.swap(in);
+      return out;
+    }
+  }
+}
+
+bool RawConnection::ClosedWithin(double timeout_s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                              std::chrono::duration<double>(timeout_s));
+  for (;;) {
+    pollfd p{fd_, POLLIN, 0};
+    const int left_ms = static_cast<int>(SecondsLeft(deadline) * 1000);
+    if (::poll(&p, 1, left_ms) <= 0) return false;
+    char buf[4096];
+    if (::recv(fd_, buf, sizeof buf, 0) <= 0) return true;
+  }
+}
+
+std::string RawAnswer::message() const {
+  const Json j = json();
+  if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return "";
+  return j["error"].value("message", "");
+}
+
+RawAnswer ParseRawAnswer(const std::string& text) {
+  RawAnswer a;
+  const size_t end = text.find("\r\n\r\n");
+  if (text.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return a;
+  a.status = std::atoi(text.c_str() + 9);
+  a.head = text.substr(0, end);
+  a.body = text.substr(end + 4);
+  return a;
+}
+
+RawAnswer RawHttp(uint16_t port, const std::string& bytes, double timeout_s) {
+  RawConnection c(port);
+  c.Send(bytes);
+  return ParseRawAnswer(c.ReadResponse(timeout_s));
 }
 
 std::string FreshDir(const std::string& name) {

@@ -30,6 +30,37 @@ struct HttpResult {
 HttpResult Http(uint16_t port, const std::string& method, const std::string& target, const std::string& token = "",
                 const std::string& body = "", const std::map<std::string, std::string>& headers = {});
 
+// A raw TCP connection to 127.0.0.1:port, for bytes no HTTP library would send (invalid UTF-8 in the
+// request line, broken Content-Length, slow headers). Throws std::runtime_error when it cannot connect.
+class RawConnection {
+ public:
+  explicit RawConnection(uint16_t port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  // Writes all of bytes; false when the server has closed the connection.
+  bool Send(const std::string& bytes);
+  // Reads one HTTP response (header, then Content-Length bytes of body), or what arrived until the server
+  // closed or timeout_s passed.
+  std::string ReadResponse(double timeout_s);
+  // True when the server closes the connection within timeout_s (data that arrives first is discarded).
+  bool ClosedWithin(double timeout_s);
+
+ private:
+  int fd_ = -1;
+  std::string pending_;
+};
+
+struct RawAnswer {
+  int status = 0;  // 0: no answer (closed or timed out)
+  std::string head, body;
+  Json json() const { return Json::parse(body, nullptr, false); }
+  std::string message() const;  // error.message of a JSON error body, or ""
+};
+RawAnswer ParseRawAnswer(const std::string& text);
+// One request as raw bytes on a fresh connection.
+RawAnswer RawHttp(uint16_t port, const std::string& bytes, double timeout_s = 10);
+
 // A running `deconflict serve`.
 class ServerProcess {
  public:
