@@ -211,7 +211,7 @@ Response Service::HandleReceipt(const Request& req) {
   if (!receipt.ok()) return ErrorResponse(receipt.status());
   if (!need_to_know::MayShowWhole(receipt->entry, req.who.party))
     return ErrorResponse(Status(ErrorCode::kPermissionDenied,
-                                "entry " + text + " was recorded for several parties at once (before per-party "
+                                "entry " + std::to_string(*seq) + " was recorded for several parties at once (before per-party "
                                 "entries); its receipt would name the others"));
   Response res;
   res.raw = record::ReceiptToJson(*receipt);
