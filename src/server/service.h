@@ -211,6 +211,9 @@ class Service {
   void FollowDistress(double now_s);
   void Escalate(double now_s);
   Json AlertView(const AlertState& a, const std::string& party) const;
+  // The separation alert a tracker event belongs to: the pair's open alert, or for a resumed episode its
+  // alert (reopened under the same id); nullptr when there is none. REQUIRES: alerts_mu_ held.
+  std::shared_ptr<AlertState> SeparationAlertOf(const detect::AlertEvent& ev, double now_s);
 
   std::vector<std::string> PartyIds() const;
   static double Now();
@@ -244,6 +247,8 @@ class Service {
   mutable std::mutex alerts_mu_;
   std::map<std::string, std::shared_ptr<AlertState>> alerts_;  // by alert id
   std::map<std::pair<std::string, std::string>, std::string> open_by_pair_;
+  // Separation alerts by the tracker's episode (detect::AlertEvent::alert_id): a resumed episode reopens its alert.
+  std::map<std::uint64_t, std::string> alert_of_episode_;
   std::map<std::string, std::shared_ptr<DistressState>> distress_;  // by "party/aircraft"
   std::map<std::string, std::map<std::string, Json>> past_alerts_;  // alerts from before a restart: id -> party -> view
 
