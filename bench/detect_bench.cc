@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "detect/alerting.h"
 #include "detect/detector.h"
 #include "detect/narrow_phase.h"
 #include "geo/local_frame.h"
@@ -63,6 +64,24 @@ void BM_DetectUniform10kWellClear(benchmark::State& state) {
   RunDetect(state, Uniform10k(), o);
 }
 BENCHMARK(BM_DetectUniform10kWellClear)->Unit(benchmark::kMillisecond);
+
+// Alerting over time: one AlertTracker step (1 s) on the 10k uniform case's conflicts, all pairs' alerts open,
+// each pair through its M-of-N / persistence filter. Compare with the detection of the same step.
+void BM_AlertTrackerUniform10k(benchmark::State& state) {
+  detect::Detector d{detect::DetectorOptions{}};
+  const auto conflicts = d.Detect(Uniform10k());
+  detect::AlertTracker tracker;
+  double t = 0;
+  tracker.Update(t, Uniform10k(), conflicts);
+  for (auto _ : state) {
+    t += 1;
+    auto events = tracker.Update(t, Uniform10k(), conflicts);
+    benchmark::DoNotOptimize(events.data());
+  }
+  state.counters["conflicts"] = static_cast<double>(conflicts.size());
+  state.counters["open_alerts"] = static_cast<double>(tracker.open_alerts());
+}
+BENCHMARK(BM_AlertTrackerUniform10k)->Unit(benchmark::kMillisecond);
 
 void BM_DetectWorld100k(benchmark::State& state) { RunDetect(state, World100k(), {}); }
 BENCHMARK(BM_DetectWorld100k)->Unit(benchmark::kMillisecond);

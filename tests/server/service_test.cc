@@ -131,8 +131,10 @@ TEST(Service, AnAlertWhosePairConflictsAgainWithinTheEpisodeGapReopensWithItsId)
   bool ended = false;
   for (const auto& h : history) ended = ended || h["level"] == "none";
   EXPECT_TRUE(ended);
-  for (const auto& e : blue_stream.Events())
-    if (e.type == "alert") EXPECT_EQ(e.data["alert_id"], id) << "a second alert for the same pair";
+  for (const auto& e : blue_stream.Events()) {
+    if (e.type != "alert") continue;
+    EXPECT_EQ(e.data["alert_id"], id) << "a second alert for the same pair";
+  }
 }
 
 TEST(Service, StreamResumesAfterReconnectWithoutLoss) {
