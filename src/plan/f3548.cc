@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "plan/limits.h"
 #include "plan/load_internal.h"
 
 namespace deconflict::plan {
@@ -86,13 +87,13 @@ Result<Volume4D> IntentVolume(const Ctx& ctx, const YAML::Node& n, const std::st
     const YAML::Node c = n["outline_circle"];
     auto center = Point(ctx, c["center"], field + ".outline_circle.center");
     if (!center.ok()) return center.status();
-    auto radius = Length(ctx, c["radius"], field + ".outline_circle.radius");
+    auto radius = Length(ctx, c["radius"], field + ".outline_circle.radius", 0, kMaxLengthM);
     if (!radius.ok()) return radius.status();
     v.outline_circle = Circle{{center->lat_deg + tr.dlat_deg, center->lng_deg + tr.dlng_deg}, *radius};
   }
-  auto lo = Length(ctx, n["altitude_lower"], field + ".altitude_lower");
+  auto lo = Length(ctx, n["altitude_lower"], field + ".altitude_lower", kMinAltitudeM, kMaxAltitudeM);
   if (!lo.ok()) return lo.status();
-  auto hi = Length(ctx, n["altitude_upper"], field + ".altitude_upper");
+  auto hi = Length(ctx, n["altitude_upper"], field + ".altitude_upper", kMinAltitudeM, kMaxAltitudeM);
   if (!hi.ok()) return hi.status();
   v.altitude_lower_m = *lo + tr.dalt_m;
   v.altitude_upper_m = *hi + tr.dalt_m;

@@ -26,11 +26,15 @@ using Version = std::uint64_t;
 struct LatLng {
   double lat_deg = 0;  // [-90, 90]
   double lng_deg = 0;  // [-180, 180]
+
+  bool operator==(const LatLng&) const = default;
 };
 
 struct Circle {
   LatLng center;
   double radius_m = 0;  // > 0, along the surface
+
+  bool operator==(const Circle&) const = default;
 };
 
 // One 4-D volume. Exactly one of outline_polygon (>= 3 distinct vertices, any orientation, the first
@@ -42,6 +46,8 @@ struct Volume4D {
   double altitude_upper_m = 0;
   double time_start_s = 0;  // UNIX seconds, < time_end_s
   double time_end_s = 0;
+
+  bool operator==(const Volume4D&) const = default;
 };
 
 // F3548-21 operational intent states (Accepted = planned, Activated = in use; Ended = gone).
@@ -54,6 +60,8 @@ struct Operation {
   OperationState state = OperationState::kAccepted;
   Version version = 0;  // set by the Registry; ignored on input
   std::vector<Volume4D> volumes;
+
+  bool operator==(const Operation&) const = default;
 };
 
 enum class ZoneKind { kProtectedSite, kRestricted, kTruce, kDistressExclusion };
@@ -74,6 +82,7 @@ struct Zone {
   Version version = 0;
 
   bool Binds(const PartyId& party) const;
+  bool operator==(const Zone&) const = default;
 };
 
 // One step of the escalation ladder used by the channel when a notice stays unacknowledged.

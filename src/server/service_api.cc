@@ -7,53 +7,10 @@
 
 #include "record/hash.h"
 #include "record/receipt.h"
+#include "server/bodies.h"
 #include "server/service_internal.h"
 
 namespace deconflict::server {
-namespace {
-
-// Ids in paths and bodies: 1..128 of [A-Za-z0-9_.:@-] (the store's rule), so that an error names the field
-// before the store sees it.
-bool ValidId(const std::string& s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '@' || c == '-'))
-      return false;
-  return true;
-}
-
-// One track of a batch. *operation_id: the binding it asks for (left unset: keep the track's; "": unbind, from JSON null).
-Result<TrackState> ParseTrack(const Json& j, const std::string& path, const std::string& party, double now_s,
-                              std::optional<std::string>* operation_id) {
-  FieldReader r(j, path);
-  TrackState t;
-  t.id = r.Str("id", true, 64);
-  if (r.ok() && !ValidId(t.id)) r.Fail(r.FieldPath("id"), "expected 1..64 characters of [A-Za-z0-9_.:@-]");
-  if (auto p = r.OptStr("party", 128); p && *p != party)
-    r.Fail(r.FieldPath("party"), "a party may only send its own tracks (\"" + party + "\")");
-  if (auto c = r.OptStr("callsign", 16)) t.callsign = *c;
-  t.time_s = r.OptNum("time_s", 0, 1e11).value_or(now_s);
-  t.lat_deg = r.Num("lat_deg", -90, 90);
-  t.lon_deg = r.Num("lon_deg", -180, 180);
-  t.alt_m = r.Num("alt_m", -1000, 30000);
-  t.gs_mps = r.Num("gs_mps", 0, 1500);
-  t.trk_deg = r.Num("trk_deg", 0, 360);
-  t.vs_mps = r.Num("vs_mps", -300, 300, false, 0);
-  t.on_ground = r.OptBool("on_ground").value_or(false);
-  if (auto it = j.find("operation_id"); it != j.end() && it->is_null()) *operation_id = "";  // null unbinds
-  if (const Json* op = r.Raw("operation_id")) {
-    if (!op->is_string() || !ValidId(op->get<std::string>()))
-      r.Fail(r.FieldPath("operation_id"), "expected an operation id (1..128 characters of [A-Za-z0-9_.:@-]) or null");
-    else *operation_id = op->get<std::string>();
-  }
-  if (Status s = r.Finish(); !s.ok()) return s;
-  if (t.time_s > now_s + 60) return Status::Invalid(path + ".time_s: more than 60 s in the future");
-  t.party = party;
-  return t;
-}
-
-}  // namespace
-
 void Service::RegisterRoutes(Router& router) {
   Routes(router);
   RegisterCredentialRoutes(router);
@@ -125,17 +82,14 @@ void Service::Routes(Router& r) {
 Response Service::HandleCreateParty(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string id = r.Str("id", true, 128);
-  if (r.ok() && !ValidId(id)) r.Fail("id", "expected 1..128 characters of [A-Za-z0-9_.:@-]");
-  if (r.ok() && (id == "admin" || id == record::kServerActor)) r.Fail("id", "\"" + id + "\" is reserved");
-  const std::string name = r.OptStr("name", 256).value_or("");
-  const std::string contact = r.OptStr("escalation_contact", 256).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  if (Status s = CreateParty(id, name, contact); !s.ok()) return ErrorResponse(s);
-  auto token = IssueToken(id, "initial");
+  auto p = DecodePartyBody(*body);
+  if (!p.ok()) return ErrorResponse(p.status());
+  if (p->id == "admin" || p->id == record::kServerActor)
+    return ErrorResponse(Status::Invalid("id: \"" + p->id + "\" is reserved"));
+  if (Status s = CreateParty(p->id, p->name, p->escalation_contact); !s.ok()) return ErrorResponse(s);
+  auto token = IssueToken(p->id, "initial");
   if (!token.ok()) return ErrorResponse(token.status());
-  return Ok(Json{{"id", id}, {"name", name}, {"escalation_contact", contact}, {"token", *token}}, 201);
+  return Ok(Json{{"id", p->id}, {"name", p->name}, {"escalation_contact", p->escalation_contact}, {"token", *token}}, 201);
 }
 
 Response Service::HandleListParties(const Request& req) {
@@ -152,12 +106,11 @@ Response Service::HandleListParties(const Request& req) {
 Response Service::HandleIssueToken(const Request& req) {
   auto body = ObjectBody(req, true);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string label = r.OptStr("label", 128).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  auto token = IssueToken(req.params.at("party_id"), label);
+  auto label = DecodeLabelBody(*body);
+  if (!label.ok()) return ErrorResponse(label.status());
+  auto token = IssueToken(req.params.at("party_id"), *label);
   if (!token.ok()) return ErrorResponse(token.status());
-  return Ok(Json{{"party", req.params.at("party_id")}, {"token", *token}, {"label", label}}, 201);
+  return Ok(Json{{"party", req.params.at("party_id")}, {"token", *token}, {"label", *label}}, 201);
 }
 
 Response Service::HandleMe(const Request& req) {
@@ -169,24 +122,11 @@ Response Service::HandleMe(const Request& req) {
 Response Service::HandlePostTracks(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const Json* arr = r.Array("tracks", true, options_.max_tracks_per_batch);
-  const std::string source = r.OptStr("source", 128).value_or("api");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  std::vector<TrackState> tracks;
-  tracks.reserve(arr->size());
-  std::vector<std::optional<std::string>> bindings(arr->size());
-  const double now = Now();
-  std::set<std::string> ids;
-  for (size_t i = 0; i < arr->size(); ++i) {
-    auto t = ParseTrack((*arr)[i], "tracks[" + std::to_string(i) + "]", req.who.party, now, &bindings[i]);
-    if (!t.ok()) return ErrorResponse(t.status());
-    if (!ids.insert(t->id).second)
-      return ErrorResponse(Status::Invalid("tracks[" + std::to_string(i) + "].id: \"" + t->id + "\" repeats in the batch"));
-    tracks.push_back(std::move(*t));
-  }
-  const size_t n = tracks.size();
-  if (Status s = IngestTracks(req.who.party, std::move(tracks), source, bindings); !s.ok()) return ErrorResponse(s);
+  auto batch = DecodeTrackBatch(*body, req.who.party, Now(), options_.max_tracks_per_batch);
+  if (!batch.ok()) return ErrorResponse(batch.status());
+  const size_t n = batch->tracks.size();
+  if (Status s = IngestTracks(req.who.party, std::move(batch->tracks), batch->source, batch->bindings); !s.ok())
+    return ErrorResponse(s);
   return Ok(Json{{"accepted", n}});
 }
 
@@ -255,27 +195,16 @@ Response Service::HandleGetAlert(const Request& req) {
 Response Service::HandlePostNotice(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
+  auto b = DecodeNoticeBody(*body);
+  if (!b.ok()) return ErrorResponse(b.status());
   channel::Notice n;
-  const std::string kind = r.Str("kind", true, 32);
-  if (r.ok()) {
-    auto k = channel::ParseNoticeKind(kind);
-    if (!k) r.Fail("kind", "expected one of free_text, advisory, operation_notice");
-    else if (*k == channel::NoticeKind::kAlert || *k == channel::NoticeKind::kDistress)
-      r.Fail("kind", "\"" + kind + "\" notices are made by the server (declare distress with POST /v1/distress)");
-    else n.kind = *k;
-  }
-  std::vector<std::string> to = r.StrList("to", true, 64);
-  n.text = r.Str("text", true, 4000);
-  if (auto p = r.OptStr("priority", 16)) {
-    auto pr = channel::ParsePriority(*p);
-    if (!pr || *pr == channel::Priority::kDistress) r.Fail("priority", "expected one of routine, priority, immediate");
-    else n.priority = *pr;
-  }
-  n.operation_id = r.OptStr("operation_id", 128).value_or("");
-  n.zone_id = r.OptStr("zone_id", 128).value_or("");
-  n.valid_until_s = r.OptNum("valid_until_s", 0, 1e11);
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
+  n.kind = b->kind;
+  n.text = b->text;
+  n.priority = b->priority;
+  n.operation_id = b->operation_id;
+  n.zone_id = b->zone_id;
+  n.valid_until_s = b->valid_until_s;
+  std::vector<std::string> to = b->to;
   if (to.size() == 1 && to[0] == "*") {
     to.clear();
     for (const auto& p : PartyIds())
@@ -357,11 +286,10 @@ Response Service::HandleGetNotice(const Request& req) {
 Response Service::HandleAckNotice(const Request& req) {
   auto body = ObjectBody(req, true);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string comment = r.OptStr("comment", 1000).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
+  auto comment = DecodeAckBody(*body);
+  if (!comment.ok()) return ErrorResponse(comment.status());
   const std::string& id = req.params.at("notice_id");
-  if (Status s = Acknowledge(req.who.party, id, comment); !s.ok()) return ErrorResponse(s);
+  if (Status s = Acknowledge(req.who.party, id, *comment); !s.ok()) return ErrorResponse(s);
   std::lock_guard lock(channel_mu_);
   return Ok(NoticeView(*channel_.Find(id), req.who.party));
 }
@@ -412,11 +340,10 @@ void Service::AcknowledgeOlderThan(const std::string& party, double age_s, const
 Response Service::HandlePostDistress(const Request& req) {
   auto body = ObjectBody(req);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  const std::string aircraft = r.Str("aircraft_id", true, 64);
-  const std::string text = r.OptStr("text", 4000).value_or("");
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  auto id = DeclareDistress(req.who.party, aircraft, text);
+  auto call = DecodeDistressBody(*body);
+  if (!call.ok()) return ErrorResponse(call.status());
+  const std::string& aircraft = call->aircraft_id;
+  auto id = DeclareDistress(req.who.party, aircraft, call->text);
   if (!id.ok()) {
     if (id.status().code() == ErrorCode::kNotFound)
       return ErrorResponse(Status::Invalid("aircraft_id: " + id.status().message()));

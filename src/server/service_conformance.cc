@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plan/codec.h"
 #include "server/service_internal.h"
 
 namespace deconflict::server {
@@ -58,7 +59,7 @@ std::map<std::string, Json> ObserverViews(const plan::Operation& op, const plan:
     Json& v = out[c.other_party];
     if (v.is_null())
       v = Json{{"operation", {{"id", op.id}, {"owner", op.owner}, {"state", "nonconforming"}}},
-               {"off_nominal_volume", VolumeJson(off)},
+               {"off_nominal_volume", plan::EncodeVolume(off)},
                {"meets", Json::array()}};
     v["meets"].push_back(Json{{"kind", c.kind == plan::ConflictKind::kOperation ? "operation" : "zone"},
                               {"id", c.other_id},
@@ -197,7 +198,7 @@ void Service::ConformanceChanges(double now_s, const std::vector<BoundTrack>& bo
       a.updated_s = now_s;
       a.detail = Json{{"operation_id", b.operation_id},
                       {"conformance", ConformanceJson(k.conformance, options_.conformance)},
-                      {"off_nominal_volume", VolumeJson(k.off_nominal)},
+                      {"off_nominal_volume", plan::EncodeVolume(k.off_nominal)},
                       {"told", told}};
     };
     if (w.alert_id.empty()) {
@@ -306,7 +307,7 @@ Status Service::StageOperationStates(Outbox& out, std::vector<OperationStateWrit
     doc.id = w.after.id;
     doc.owner = w.after.owner;
     doc.state = plan::OperationStateName(w.after.state);
-    doc.body = OperationBody(w.after).dump();
+    doc.body = plan::EncodeOperation(w.after).dump();
     auto put = out.tx.PutDocument(doc, w.expected_version);
     if (!put.ok()) return put.status();
     w.stored_version = put->version;

@@ -195,9 +195,6 @@ struct VersionedBody {
 Result<VersionedBody> ReadVersionedBody(const Request& req, bool create, const std::string& id_param);
 
 Json TrackToJson(const TrackState& t);
-// An operation's body as stored and shown to its owner (no owner, no version), and one volume (service_plan.cc).
-Json OperationBody(const plan::Operation& op);
-Json VolumeJson(const plan::Volume4D& v);
 // The channel notice stored in a store::Notice body (without recipients).
 Result<channel::Notice> NoticeFromStore(const store::Notice& n);
 // The transitions that bring a freshly posted recipient to the stored delivery state.

@@ -4,108 +4,36 @@
 #include <spdlog/spdlog.h>
 
 #include "plan/agreement.h"
+#include "plan/codec.h"
 #include "plan/load.h"
 #include "plan/registry.h"
 #include "record/hash.h"
+#include "server/bodies.h"
 #include "server/service_internal.h"
 
 namespace deconflict::server {
 
-Json VolumeJson(const plan::Volume4D& v) {
-  Json j{{"altitude_lower", v.altitude_lower_m}, {"altitude_upper", v.altitude_upper_m},
-         {"time_start", v.time_start_s},         {"time_end", v.time_end_s}};
-  if (v.outline_circle) {
-    j["outline_circle"] = Json{{"center", {{"lat", v.outline_circle->center.lat_deg}, {"lng", v.outline_circle->center.lng_deg}}},
-                               {"radius", v.outline_circle->radius_m}};
-  } else {
-    Json poly = Json::array();
-    for (const auto& p : v.outline_polygon) poly.push_back(Json::array({p.lat_deg, p.lng_deg}));
-    j["outline_polygon"] = poly;
-  }
-  return j;
-}
-
-static Json VolumesJson(const std::vector<plan::Volume4D>& vs) {
-  Json a = Json::array();
-  for (const auto& v : vs) a.push_back(VolumeJson(v));
-  return a;
-}
-
-// The plan-format body of an operation or zone without owner and version (stored, and re-parsed on restart).
-Json OperationBody(const plan::Operation& op) {
-  return Json{{"id", op.id}, {"priority", op.priority}, {"state", plan::OperationStateName(op.state)},
-              {"volumes", VolumesJson(op.volumes)}};
-}
-
 namespace {
 
-Json ZoneBody(const plan::Zone& z) {
-  Json j{{"id", z.id}, {"kind", plan::ZoneKindName(z.kind)}, {"volumes", VolumesJson(z.volumes)}};
-  j["binds"] = z.binds_all_others ? Json("all") : Json(z.binds);
-  if (z.notification_lead_s) j["notification_lead"] = *z.notification_lead_s;
-  return j;
-}
-
-Json TermsJson(const plan::AgreementTerms& t) {
-  Json esc = Json::array();
-  for (const auto& e : t.escalation) esc.push_back(Json{{"after_s", e.after_s}, {"action", e.action}});
-  return Json{{"track_horizontal_m", t.track_horizontal_m}, {"track_vertical_m", t.track_vertical_m},
-              {"track_lookahead_s", t.track_lookahead_s},   {"buffer_horizontal_m", t.buffer_horizontal_m},
-              {"buffer_vertical_m", t.buffer_vertical_m},   {"equal_priority_conflicts_allowed", t.equal_priority_conflicts_allowed},
-              {"ack_deadline_s", t.ack_deadline_s},         {"escalation", esc}};
-}
-
-Result<plan::AgreementTerms> ParseTerms(const Json& j, const plan::AgreementTerms& base) {
-  FieldReader r(j, "terms");
-  plan::AgreementTerms t = base;
-  auto num = [&](const char* k, double* out, double lo, double hi) {
-    if (auto v = r.OptNum(k, lo, hi)) *out = *v;
-  };
-  num("track_horizontal_m", &t.track_horizontal_m, 1, 1e6);
-  num("track_vertical_m", &t.track_vertical_m, 1, 1e5);
-  num("track_lookahead_s", &t.track_lookahead_s, 1, 3600);
-  num("buffer_horizontal_m", &t.buffer_horizontal_m, 0, 1e6);
-  num("buffer_vertical_m", &t.buffer_vertical_m, 0, 1e5);
-  num("ack_deadline_s", &t.ack_deadline_s, 1, 7 * 86400);
-  if (auto b = r.OptBool("equal_priority_conflicts_allowed")) t.equal_priority_conflicts_allowed = *b;
-  if (const Json* esc = r.Array("escalation", false, 16)) {
-    t.escalation.clear();
-    for (size_t i = 0; i < esc->size(); ++i) {
-      FieldReader e((*esc)[i], "terms.escalation[" + std::to_string(i) + "]");
-      plan::EscalationStep step;
-      step.after_s = e.Num("after_s", 0, 7 * 86400);
-      step.action = e.Str("action", true, 64);
-      if (Status s = e.Finish(); !s.ok()) return s;
-      t.escalation.push_back(step);
-    }
-  }
-  if (Status s = r.Finish(); !s.ok()) return s;
-  if (Status s = plan::ValidateTerms(t); !s.ok()) return Status::Invalid("terms: " + s.message());
-  return t;
-}
-
-// Parses one operation or zone in the plan format; errors name the field from the body's root.
+// An operation or zone from a request body (plan/codec.h); its owner is the caller's party.
 template <typename T>
-Result<T> ParseOne(const Json& body, const char* list, const std::string& owner) {
-  Json obj = body;
-  obj["owner"] = owner;
-  Json doc{{list, Json::array({obj})}};
-  auto parsed = plan::ParsePlanText(doc.dump(), "body");
-  if (!parsed.ok()) {
-    std::string msg = parsed.status().message();
-    const std::string prefix = std::string(list) + "[0].";
-    for (size_t p; (p = msg.find(prefix)) != std::string::npos;) msg.erase(p, prefix.size());
-    for (const char* junk : {"body:1: ", "body: "})
-      if (msg.rfind(junk, 0) == 0) msg.erase(0, std::string(junk).size());
-    return Status::Invalid(msg);
-  }
-  if constexpr (std::is_same_v<T, plan::Operation>) {
-    if (parsed->operations.size() != 1) return Status::Invalid("body: expected one operation");
-    return parsed->operations[0];
-  } else {
-    if (parsed->zones.size() != 1) return Status::Invalid("body: expected one zone");
-    return parsed->zones[0];
-  }
+Result<T> DecodeOwned(const Json& body, const std::string& party) {
+  Result<T> obj = Status::Invalid("unreachable");
+  if constexpr (std::is_same_v<T, plan::Operation>) obj = plan::DecodeOperation(body);
+  else obj = plan::DecodeZone(body);
+  if (!obj.ok()) return obj;
+  if (!obj->owner.empty() && obj->owner != party)
+    return Status::Invalid("owner: a party writes only its own objects (\"" + party + "\"); leave owner out");
+  obj->owner = party;
+  return obj;
+}
+
+// A stored operation or zone document (the store's owner is the object's owner).
+template <typename T>
+Result<T> DecodeStored(const store::Document& d) {
+  auto body = json::Parse(d.body, {.what = "stored document"});
+  if (!body.ok()) return body.status();
+  return DecodeOwned<T>(*body, d.owner);
 }
 
 // The preconditions of a create or replace of a versioned operation or zone: another party's object answers as
@@ -176,13 +104,14 @@ Status Service::LoadPlan() {
       auto hist = tx.DocumentHistory(store::DocumentKind::kAgreement, d.id);
       if (!hist.ok()) return hist.status();
       for (const auto& h : *hist) {
-        Json b = Json::parse(h.body, nullptr, false);
-        if (!b.is_object()) continue;
+        auto parsed = json::Parse(h.body, {.what = "stored agreement"});
+        if (!parsed.ok() || !parsed->is_object()) continue;
+        const Json& b = *parsed;
         const std::string by = b.value("by", ""), other = b.value("other", "");
         if (b.value("action", "") == "accept") {
           (void)plan_->registry.agreements().Accept(by, other, b.value("version", 0));
         } else {
-          auto t = ParseTerms(b.value("terms", Json::object()), plan_->registry.agreements().default_terms());
+          auto t = plan::DecodeAgreementTerms(b.value("terms", Json::object()), plan_->registry.agreements().default_terms());
           if (t.ok()) (void)plan_->registry.agreements().Propose(by, other, *t, b.value("latest_seen", 0));
         }
       }
@@ -195,7 +124,7 @@ Status Service::LoadPlan() {
     if (!zones.ok()) return zones.status();
     for (const auto& d : *zones) {
       if (d.id.rfind("distress.", 0) == 0) continue;  // distress zones are the channel's
-      auto z = ParseOne<plan::Zone>(Json::parse(d.body, nullptr, false), "zones", d.owner);
+      auto z = DecodeStored<plan::Zone>(d);
       if (!z.ok() || !plan_->registry.PutZone(*z, 0, now).ok()) {
         spdlog::warn("load: zone {} not restored", d.id);
         continue;
@@ -205,7 +134,7 @@ Status Service::LoadPlan() {
     auto ops = tx.ListDocuments(store::DocumentKind::kOperation, all);
     if (!ops.ok()) return ops.status();
     for (const auto& d : *ops) {
-      auto op = ParseOne<plan::Operation>(Json::parse(d.body, nullptr, false), "operations", d.owner);
+      auto op = DecodeStored<plan::Operation>(d);
       if (!op.ok()) continue;
       auto dec = plan_->registry.PutOperation(*op, 0, now);
       if (!dec.ok() || !dec->accepted) spdlog::warn("load: operation {} not restored", d.id);
@@ -287,7 +216,7 @@ Response Service::PutOperation(const Request& req, bool create) {
   auto vb = ReadVersionedBody(req, create, "operation_id");
   if (!vb.ok()) return ErrorResponse(vb.status());
   const int64_t expected = vb->expected_version;
-  auto op = ParseOne<plan::Operation>(vb->body, "operations", req.who.party);
+  auto op = DecodeOwned<plan::Operation>(vb->body, req.who.party);
   if (!op.ok()) return ErrorResponse(op.status());
   const std::string key = "op:" + op->id;
   const double now = Now();
@@ -320,7 +249,7 @@ Response Service::PutOperation(const Request& req, bool create) {
   doc.id = op->id;
   doc.owner = req.who.party;
   doc.state = plan::OperationStateName(op->state);
-  doc.body = OperationBody(*op).dump();
+  doc.body = plan::EncodeOperation(*op).dump();
   int64_t stored_version = 0;
   Json conflicts = Json::array();
   for (const auto& c : decision.conflicts) conflicts.push_back(ConflictJson(c));
@@ -329,7 +258,7 @@ Response Service::PutOperation(const Request& req, bool create) {
     if (!put.ok()) return put.status();
     stored_version = put->version;
     auto e = out.Record(record::kind::kInput, req.who.party, {req.who.party},
-                        Json{{"input", create ? "operation_created" : "operation_updated"}, {"operation", OperationBody(*op)},
+                        Json{{"input", create ? "operation_created" : "operation_updated"}, {"operation", plan::EncodeOperation(*op)},
                              {"version", stored_version}, {"conflicts", conflicts}});
     if (!e.ok()) return e.status();
     // The other parties whose operations now conflict learn the overlap only.
@@ -357,7 +286,7 @@ Response Service::PutOperation(const Request& req, bool create) {
   plan_->op_version[op->id] = stored_version;
   plan_->marked.erase(op->id);  // the owner's state stands (it may have re-planned around the aircraft)
   metrics_.Add("dc_operations_written_total");
-  Json out = OperationBody(*op);
+  Json out = plan::EncodeOperation(*op);
   out["version"] = stored_version;
   out["conflicts"] = conflicts;
   return Ok(out, create ? 201 : 200);
@@ -407,7 +336,7 @@ Response Service::PutZone(const Request& req, bool create) {
   const Json& b = vb->body;
   if (b.contains("id") && b["id"].is_string() && b["id"].get<std::string>().rfind("distress.", 0) == 0)
     return ErrorResponse(Status::Invalid("id: \"distress.\" zones are made by distress calls"));
-  auto z = ParseOne<plan::Zone>(b, "zones", req.who.party);
+  auto z = DecodeOwned<plan::Zone>(b, req.who.party);
   if (!z.ok()) return ErrorResponse(z.status());
   if (z->kind == plan::ZoneKind::kDistressExclusion)
     return ErrorResponse(Status::Invalid("kind: distress exclusion zones are made by POST /v1/distress"));
@@ -429,13 +358,13 @@ Response Service::PutZone(const Request& req, bool create) {
   doc.id = z->id;
   doc.owner = req.who.party;
   doc.state = "active";
-  doc.body = ZoneBody(*z).dump();
+  doc.body = plan::EncodeZone(*z).dump();
   int64_t stored = 0;
   Status s = Commit([&](Outbox& out) -> Status {
     auto put = out.tx.PutDocument(doc, create ? store::kMustNotExist : expected);
     if (!put.ok()) return put.status();
     stored = put->version;
-    Json view = ZoneBody(*z);
+    Json view = plan::EncodeZone(*z);
     view["owner"] = req.who.party;
     view["version"] = stored;
     auto e = out.Record(record::kind::kInput, req.who.party, {req.who.party},
@@ -449,7 +378,7 @@ Response Service::PutZone(const Request& req, bool create) {
   auto zd = plan_->registry.PutZone(*z, cur ? cur->version : 0, now);
   if (!zd.ok()) spdlog::error("zone {} stored but not in the engine: {}", z->id, zd.status().ToString());
   plan_->zone_version[z->id] = stored;
-  Json out = ZoneBody(*z);
+  Json out = plan::EncodeZone(*z);
   out["owner"] = req.who.party;
   out["version"] = stored;
   Json affected = Json::array();
@@ -463,7 +392,7 @@ Json Service::AgreementJson(const plan::Agreement& a, const std::string& party) 
   Json versions = Json::array();
   for (const auto& v : a.versions)
     versions.push_back(Json{{"version", v.number}, {"proposed_by", v.proposed_by}, {"accepted_by", v.accepted_by},
-                            {"terms", TermsJson(v.terms)}});
+                            {"terms", plan::EncodeAgreementTerms(v.terms)}});
   return Json{{"parties", {a.party_a, a.party_b}},
               {"counterparty", a.party_a == party ? a.party_b : a.party_a},
               {"in_force", a.in_force},
@@ -477,23 +406,15 @@ Response Service::AgreementAction(const Request& req, const std::string& action)
   if (other == me || !PartyExists(other)) return ErrorResponse(Status::NotFound("no party " + other));
   auto body = ObjectBody(req, true);
   if (!body.ok()) return ErrorResponse(body.status());
-  FieldReader r(*body, "");
-  plan::Version version = 0, latest_seen = 0;
-  plan::AgreementTerms terms;
-  if (action == "accept") {
-    version = static_cast<plan::Version>(r.OptInt("version", 1, 1 << 30).value_or(0));
-    if (version == 0) r.Fail("version", "required field is missing");
-  } else {
-    latest_seen = static_cast<plan::Version>(r.OptInt("latest_seen", 0, 1 << 30).value_or(0));
-    const Json* t = r.Raw("terms", true);
-    if (t && r.ok()) {
-      std::lock_guard lock(plan_->mu);
-      auto parsed = ParseTerms(*t, plan_->registry.agreements().default_terms());
-      if (!parsed.ok()) return ErrorResponse(parsed.status());
-      terms = *parsed;
-    }
+  plan::AgreementTerms base;
+  {
+    std::lock_guard lock(plan_->mu);
+    base = plan_->registry.agreements().default_terms();
   }
-  if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
+  auto action_body = DecodeAgreementActionBody(*body, action == "accept", base);
+  if (!action_body.ok()) return ErrorResponse(action_body.status());
+  const plan::Version version = action_body->version, latest_seen = action_body->latest_seen;
+  const plan::AgreementTerms& terms = action_body->terms;
   std::lock_guard lock(plan_->mu);
   auto& book = plan_->registry.agreements();
   const plan::AgreementBook before = book;
@@ -514,7 +435,7 @@ Response Service::AgreementAction(const Request& req, const std::string& action)
   const std::string doc_id = "agreement-" + record::ToHex(record::Blake2b256(agreement.party_a + '\n' + agreement.party_b)).substr(0, 32);
   Json version_body{{"action", action == "accept" ? "accept" : "propose"}, {"by", me}, {"other", other},
                     {"version", *result}, {"latest_seen", latest_seen}};
-  if (action != "accept") version_body["terms"] = TermsJson(terms);
+  if (action != "accept") version_body["terms"] = plan::EncodeAgreementTerms(terms);
   store::Document doc;
   doc.kind = store::DocumentKind::kAgreement;
   doc.id = doc_id;
@@ -528,7 +449,7 @@ Response Service::AgreementAction(const Request& req, const std::string& action)
     if (!put.ok()) return put.status();
     Json entry = version_body;
     entry["in_force"] = agreement.in_force;
-    if (action != "accept") entry["terms"] = TermsJson(terms);
+    if (action != "accept") entry["terms"] = plan::EncodeAgreementTerms(terms);
     return out.Record(record::kind::kAgreementVersion, me, {me, other}, entry, "agreement").status();
   });
   if (!s.ok()) {
@@ -552,7 +473,7 @@ void Service::RegisterPlanRoutes(Router& r) {
            for (const auto& [id, v] : plan_->op_version) {
              auto op = plan_->registry.GetOperation(id);
              if (!op || op->owner != q.who.party) continue;
-             Json j = OperationBody(*op);
+             Json j = plan::EncodeOperation(*op);
              j["version"] = v;
              out.push_back(j);
            }
@@ -564,7 +485,7 @@ void Service::RegisterPlanRoutes(Router& r) {
            auto op = plan_->registry.GetOperation(id);
            if (!op || op->owner != q.who.party || !plan_->op_version.count(id))
              return ErrorResponse(Status::NotFound("no operation " + id + " of party " + q.who.party));
-           Json j = OperationBody(*op);
+           Json j = plan::EncodeOperation(*op);
            j["version"] = plan_->op_version[id];
            return Ok(j);
          })});
@@ -578,7 +499,7 @@ void Service::RegisterPlanRoutes(Router& r) {
            for (const auto& [id, v] : plan_->zone_version) {
              auto z = plan_->registry.GetZone(id);
              if (!z || (z->owner != q.who.party && !z->Binds(q.who.party))) continue;
-             Json j = ZoneBody(*z);
+             Json j = plan::EncodeZone(*z);
              j["owner"] = z->owner;
              j["version"] = v;
              if (z->owner != q.who.party) j.erase("binds");  // who else it binds is the owner's business
@@ -592,7 +513,7 @@ void Service::RegisterPlanRoutes(Router& r) {
            auto z = plan_->registry.GetZone(id);
            if (!z || (z->owner != q.who.party && !z->Binds(q.who.party)) || !plan_->zone_version.count(id))
              return ErrorResponse(Status::NotFound("no zone " + id + " for party " + q.who.party));
-           Json j = ZoneBody(*z);
+           Json j = plan::EncodeZone(*z);
            j["owner"] = z->owner;
            j["version"] = plan_->zone_version[id];
            if (z->owner != q.who.party) j.erase("binds");
@@ -618,7 +539,7 @@ void Service::RegisterPlanRoutes(Router& r) {
              // No agreement yet: the default terms apply.
              if (other == q.who.party || !PartyExists(other)) return ErrorResponse(Status::NotFound("no party " + other));
              return Ok(Json{{"counterparty", other}, {"in_force", 0}, {"latest", 0}, {"versions", Json::array()},
-                            {"default_terms", TermsJson(plan_->registry.agreements().default_terms())}});
+                            {"default_terms", plan::EncodeAgreementTerms(plan_->registry.agreements().default_terms())}});
            }
            return Ok(AgreementJson(*a, q.who.party));
          })});

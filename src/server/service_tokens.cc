@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "record/hash.h"
+#include "server/bodies.h"
 #include "server/service_internal.h"
 #include "server/tokens.h"
 
@@ -115,12 +116,11 @@ void Service::RegisterCredentialRoutes(Router& r) {
   r.Add({"POST", "/v1/parties/{party_id}/tokens/rotate", Access::kAdmin, false, admin_write([this](const Request& q) {
            std::string label = "rotated";
            if (q.body.find_first_not_of(" \r\n\t") != std::string::npos) {
-             auto body = ParseJsonBody(q.body);
+             auto body = ObjectBody(q);
              if (!body.ok()) return ErrorResponse(body.status());
-             if (!body->is_object()) return ErrorResponse(Status::Invalid("body: expected a JSON object"));
-             FieldReader f(*body, "");
-             label = f.OptStr("label", 128).value_or(label);
-             if (Status s = f.Finish(); !s.ok()) return ErrorResponse(s);
+             auto l = DecodeLabelBody(*body);
+             if (!l.ok()) return ErrorResponse(l.status());
+             if (body->contains("label")) label = *l;
            }
            const std::string& party = q.params.at("party_id");
            std::vector<std::string> revoked;

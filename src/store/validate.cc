@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/ids.h"
+
 namespace deconflict::store {
 
 const char* DocumentKindName(DocumentKind k) {
@@ -24,19 +26,7 @@ const char* DeliveryStateName(DeliveryState s) {
   return "unknown";
 }
 
-Status ValidateId(std::string_view id, std::string_view field) {
-  if (id.empty()) return Status::Invalid(std::string(field) + " is empty");
-  if (id.size() > 128) return Status::Invalid(std::string(field) + " is longer than 128 bytes");
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '.' || c == ':' || c == '@' || c == '-';
-    if (!ok) {
-      return Status::Invalid(std::string(field) + " \"" + std::string(id) +
-                             "\" has a character outside [A-Za-z0-9_.:@-]");
-    }
-  }
-  return Status::Ok();
-}
+Status ValidateId(std::string_view id, std::string_view field) { return CheckId(id, field); }
 
 bool IsJson(std::string_view text) { return nlohmann::json::accept(text); }
 

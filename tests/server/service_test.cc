@@ -253,7 +253,7 @@ TEST(Service, BadInputIsA4xxNamingTheFieldAndNothingIsStored) {
   bad_type["tracks"][1]["lat_deg"] = "north";
   expect_error(s.Post("/v1/tracks", blue, bad_type), 400, "tracks[1].lat_deg: expected a number");
   Json out_of_range = Json{{"tracks", {TrackJson("B1", 91, 38, 6000, 200, 90)}}};
-  expect_error(s.Post("/v1/tracks", blue, out_of_range), 400, "tracks[0].lat_deg: out of range");
+  expect_error(s.Post("/v1/tracks", blue, out_of_range), 400, "tracks[0].lat_deg: 91 deg is out of range [-90, 90] deg");
   Json unknown = Json{{"tracks", {TrackJson("B1", 35, 38, 6000, 200, 90)}}};
   unknown["tracks"][0]["colour"] = "blue";
   expect_error(s.Post("/v1/tracks", blue, unknown), 400, "tracks[0].colour: unknown field");
