@@ -180,6 +180,13 @@ Status LoadServeConfig(const std::string& path, ServeConfig* c) {
     d.Quantity("warning_lookahead", Dimension::kTime, &o.alerting.warning_lookahead_s, 1, 3600);
     d.Quantity("hysteresis", Dimension::kTime, &o.alerting.hysteresis_s, 0, 600);
     d.Quantity("persistence", Dimension::kTime, &o.alerting.persistence_s, 0, 600);
+    long long m = o.alerting.alerting_m, n = o.alerting.alerting_n;
+    d.Integer("alerting_m", &m, 1, detect::kMaxAlertingN);
+    d.Integer("alerting_n", &n, 1, detect::kMaxAlertingN);
+    o.alerting.alerting_m = static_cast<int>(m);
+    o.alerting.alerting_n = static_cast<int>(n);
+    d.Quantity("episode_gap", Dimension::kTime, &o.alerting.episode_gap_s, 0, 86400);
+    if (Status v = detect::ValidateAlertingOptions(o.alerting); !v.ok()) d.Fail("detection", v.message());
     d.Finish();
   }
   {

@@ -101,5 +101,24 @@ TEST(ServeConfig, ConnectionLimitsHaveDocumentedDefaultsAndAreRead) {
                  {"limits:\n  max_conn: 5\n", "limits.max_conn: unknown key"}});
 }
 
+TEST(ServeConfig, ReadsTheAlertingLogicAndRefusesBadValues) {
+  ServeConfig c;
+  EXPECT_EQ(c.service.alerting.persistence_s, 4);  // DO_365B_no_SUM defaults
+  EXPECT_EQ(c.service.alerting.alerting_m, 2);
+  EXPECT_EQ(c.service.alerting.alerting_n, 4);
+  Status s = Load("detection:\n  hysteresis: 3s\n  persistence: 20s\n  alerting_m: 3\n  alerting_n: 5\n"
+                  "  episode_gap: 2min\n", &c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(c.service.alerting.hysteresis_s, 3);
+  EXPECT_EQ(c.service.alerting.persistence_s, 20);
+  EXPECT_EQ(c.service.alerting.alerting_m, 3);
+  EXPECT_EQ(c.service.alerting.alerting_n, 5);
+  EXPECT_EQ(c.service.alerting.episode_gap_s, 120);
+  ExpectRefused({{"detection:\n  alerting_m: 5\n", "alerting_m"},
+                 {"detection:\n  alerting_n: 33\n", "detection.alerting_n"},
+                 {"detection:\n  alerting_m: two\n", "detection.alerting_m"},
+                 {"detection:\n  episode_gap: -1s\n", "detection.episode_gap"}});
+}
+
 }  // namespace
 }  // namespace deconflict::server

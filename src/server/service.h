@@ -225,6 +225,12 @@ class Service {
   Status StageAlertView(Outbox& out, const AlertState& a, const std::string& party, Json view);
   // The party's view of an alert document: "closed_at_restart" for one left open by an earlier run.
   Json StoredAlertView(const store::Document& d) const;
+  // The separation alert a tracker event belongs to: the pair's open alert, or for a resumed episode its
+  // alert (reopened under the same id); nullptr when there is none. REQUIRES: alerts_mu_ held.
+  std::shared_ptr<AlertState> SeparationAlertOf(const detect::AlertEvent& ev, double now_s);
+  // Releases the separation alerts whose episodes can no longer resume (closed more than episode_gap_s ago).
+  // REQUIRES: alerts_mu_ held.
+  void ReleaseEndedEpisodes(double now_s);
 
   std::vector<std::string> PartyIds() const;
   static double Now();
@@ -258,6 +264,8 @@ class Service {
   mutable std::mutex alerts_mu_;
   std::map<std::string, std::shared_ptr<AlertState>> alerts_;  // by alert id
   std::map<std::pair<std::string, std::string>, std::string> open_by_pair_;
+  // Separation alerts by the tracker's episode (detect::AlertEvent::alert_id): a resumed episode reopens its alert.
+  std::map<std::uint64_t, std::string> alert_of_episode_;
   std::map<std::string, std::shared_ptr<DistressState>> distress_;  // by "party/aircraft"
   // Closed alerts are not kept here: each party's view of each alert is a store document (StageAlertView).
   int64_t started_us_ = 0;  // when Load ran: an alert document still "open" from before is closed_at_restart

@@ -64,6 +64,9 @@ Json Service::AlertView(const AlertState& a, const std::string& party) const {
          {"began_at_s", a.began_s},
          {"updated_at_s", a.updated_s}};
   if (a.kind == "separation") {
+    Json history = Json::array();
+    for (const auto& h : a.history) history.push_back(Json{{"at_s", h.time_s}, {"level", detect::AlertLevelName(h.level)}});
+    j["level_history"] = std::move(history);
     // Need-to-know: the intruder's party, id and present state, which the conflict needs; nothing else.
     j["intruder"] = Json{{"party", mine_is_a ? a.party_b : a.party_a},
                          {"id", other.id},
@@ -79,6 +82,28 @@ Json Service::AlertView(const AlertState& a, const std::string& party) const {
     j["zone"] = a.zone;
   }
   return with_notice(j);
+}
+
+void Service::ReleaseEndedEpisodes(double now_s) {
+  // Episodes the tracker has forgotten (ended more than episode_gap_s ago) cannot resume any more: their closed
+  // alerts leave memory (retention; they are read from the store).
+  for (auto it = alert_of_episode_.begin(); it != alert_of_episode_.end();) {
+    const auto al = alerts_.find(it->second);
+    const bool gone = al == alerts_.end() ||
+                      (!al->second->open && now_s - al->second->updated_s > options_.alerting.episode_gap_s);
+    if (gone && al != alerts_.end() && !al->second->open) alerts_.erase(al);
+    it = gone ? alert_of_episode_.erase(it) : std::next(it);
+  }
+}
+
+std::shared_ptr<Service::AlertState> Service::SeparationAlertOf(const detect::AlertEvent& ev, double now_s) {
+  const auto key = std::make_pair(ev.id_a, ev.id_b);
+  if (auto it = open_by_pair_.find(key); it != open_by_pair_.end()) return alerts_.at(it->second);
+  if (ev.kind == detect::AlertEvent::Kind::kBegin) ReleaseEndedEpisodes(now_s);
+  auto ep = alert_of_episode_.find(ev.alert_id);
+  if (ev.kind != detect::AlertEvent::Kind::kResume || ep == alert_of_episode_.end()) return nullptr;
+  open_by_pair_[key] = ep->second;  // the same alert, reopened: same id, no new notice
+  return alerts_.at(ep->second);
 }
 
 void Service::DetectAndAlert(double now_s) {
@@ -156,8 +181,7 @@ void Service::DetectAndAlert(double now_s) {
     std::lock_guard lock(alerts_mu_);
     for (const auto& ev : events) {
       const auto key = std::make_pair(ev.id_a, ev.id_b);
-      std::shared_ptr<AlertState> a;
-      if (auto it = open_by_pair_.find(key); it != open_by_pair_.end()) a = alerts_.at(it->second);
+      std::shared_ptr<AlertState> a = SeparationAlertOf(ev, now_s);
       if (ev.kind == detect::AlertEvent::Kind::kBegin || !a) {
         if (ev.kind == detect::AlertEvent::Kind::kEnd) continue;
         a = std::make_shared<AlertState>();
@@ -166,7 +190,7 @@ void Service::DetectAndAlert(double now_s) {
         a->party_b = ev.party_b;
         a->began_s = now_s;
         alerts_[a->id] = a;
-        open_by_pair_[key] = a->id;
+        open_by_pair_[key] = alert_of_episode_[ev.alert_id] = a->id;
         changes.push_back({a, "created", {}});
       } else {
         changes.push_back({a, ev.kind == detect::AlertEvent::Kind::kEnd ? "resolved" : "updated", {}});
@@ -181,6 +205,7 @@ void Service::DetectAndAlert(double now_s) {
       next.t_cpa_s = ev.t_cpa_s;
       next.d_cpa_m = ev.d_cpa_m;
       next.los = ev.los;
+      next.history = ev.history;
       next.updated_s = now_s;
       next.open = ev.kind != detect::AlertEvent::Kind::kEnd;
       changes.back().alert = std::make_shared<AlertState>(next);
@@ -217,7 +242,11 @@ void Service::DetectAndAlert(double now_s) {
   }
   ConformanceChanges(now_s, bound, changes);
   auto op_writes = PrepareOperationStates(changes, now_s);
-  if (changes.empty() && op_writes.empty()) return;
+  if (changes.empty() && op_writes.empty()) {
+    std::lock_guard lock(alerts_mu_);
+    ReleaseEndedEpisodes(now_s);
+    return;
+  }
 
   // Notices for new alerts (one per concerned party, each with its own view), entries for every change.
   std::lock_guard clock(channel_mu_);
@@ -291,9 +320,15 @@ void Service::DetectAndAlert(double now_s) {
     if (!c.alert->open) {
       for (auto it = open_by_pair_.begin(); it != open_by_pair_.end();)
         it = it->second == c.alert->id ? open_by_pair_.erase(it) : std::next(it);
-      alerts_.erase(c.alert->id);  // retention: a closed alert is read from the store (StageAlertView)
+      // Retention: a closed alert is read from the store (StageAlertView) from now on, unless its episode can
+      // still resume (a separation alert, within episode_gap_s): ReleaseEndedEpisodes releases that one later.
+      const bool resumable = options_.alerting.episode_gap_s > 0 &&
+                             std::any_of(alert_of_episode_.begin(), alert_of_episode_.end(),
+                                         [&](const auto& e) { return e.second == c.alert->id; });
+      if (!resumable) alerts_.erase(c.alert->id);
     }
   }
+  ReleaseEndedEpisodes(now_s);
   metrics_.Add("dc_alert_changes_total", static_cast<double>(changes.size()));
   metrics_.Set("dc_alerts_open", static_cast<double>(open_by_pair_.size()), "open alerts");
 }

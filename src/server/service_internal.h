@@ -52,6 +52,7 @@ struct Service::AlertState {
   double t_in_s = 0, t_cpa_s = 0, d_cpa_m = 0;
   bool los = false;
   std::map<std::string, std::string> notice_of;  // party -> the alert notice sent to it
+  std::vector<detect::LevelChange> history;      // separation alerts: the episode's levels (ends and resumes too)
   // "nonconforming" alerts: party_a owns aircraft a and the operation; detail is the owner's view of the
   // conformance. observers: other parties whose operations or zones the off-nominal aircraft meets, each with
   // only what it needs (the operation's id and owner, the off-nominal volume, the overlap with its own object).

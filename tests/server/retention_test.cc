@@ -3,9 +3,11 @@
 // an opaque cursor that neither repeats nor skips under concurrent inserts, and refuse bad limits and cursors.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <ctime>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "test_client.h"
 
@@ -82,7 +84,9 @@ TEST(Retention, SettledNoticesLeaveMemoryAndAreStillAnsweredFromTheStore) {
 TEST(Retention, ClosedAlertsLeaveMemoryAndAreStillAnsweredFromTheStore) {
   const std::string dir = FreshDir("retention-alerts");
   std::vector<std::string> alert_ids;
-  const std::string config = "detection:\n  period: 200ms\n  hysteresis: 0s\n  persistence: 0s\n";
+  // episode_gap 0: a closed alert cannot resume, so it leaves memory at once (ClosedAlertsThatMayResume... below
+  // covers the default, where it leaves once its episode can no longer resume).
+  const std::string config = "detection:\n  period: 200ms\n  hysteresis: 0s\n  persistence: 0s\n  episode_gap: 0s\n";
   std::string blue, red;
   {
     ServerProcess s(dir, config);
@@ -125,6 +129,35 @@ TEST(Retention, ClosedAlertsLeaveMemoryAndAreStillAnsweredFromTheStore) {
   EXPECT_EQ(Gauge(again, "dc_alerts_in_memory"), 0);
   EXPECT_EQ(again.Get("/v1/alerts/" + alert_ids[2], blue).json()["state"], "resolved");
   EXPECT_EQ(AllPages(again, red, "alerts", 100).size(), alert_ids.size());
+}
+
+TEST(Retention, AClosedAlertThatMayResumeStaysInMemoryOnlyUntilItsEpisodeGapHasPassed) {
+  const std::string dir = FreshDir("retention-episode");
+  const std::string config = "detection:\n  period: 200ms\n  hysteresis: 0s\n  persistence: 0s\n  episode_gap: 4s\n";
+  ServerProcess s(dir, config);
+  const std::string blue = s.CreateParty("blue"), red = s.CreateParty("red");
+  StreamReader bs(s.port(), blue);
+  ASSERT_EQ(s.Post("/v1/tracks", blue, Json{{"tracks", {TrackJson("B", 35.0, 38.0, 6000, 200, 90)}}}).status, 200);
+  ASSERT_EQ(s.Post("/v1/tracks", red, Json{{"tracks", {TrackJson("R", 35.0, 38.3, 6000, 200, 270)}}}).status, 200);
+  auto created = bs.WaitFor([](const SseEvent& e) { return e.type == "alert" && e.data.value("change", "") == "created"; }, 10);
+  ASSERT_TRUE(created) << s.output();
+  const std::string id = created->data["alert_id"];
+  ASSERT_EQ(s.Post("/v1/tracks", red, Json{{"tracks", {TrackJson("R", 35.0, 38.3, 9000, 200, 0)}}}).status, 200);
+  ASSERT_TRUE(bs.WaitFor([&](const SseEvent& e) {
+    return e.type == "alert" && e.data.value("change", "") == "resolved" && e.data["alert_id"] == id;
+  }, 10));
+  const auto resolved_at = std::chrono::steady_clock::now();
+  const double right_after = Gauge(s, "dc_alerts_in_memory");
+  if (std::chrono::steady_clock::now() - resolved_at < std::chrono::seconds(3))
+    EXPECT_EQ(right_after, 1) << "within its episode gap the closed alert may resume: it is kept";
+  EXPECT_EQ(s.Get("/v1/alerts/" + id, blue).json()["state"], "resolved");
+  double later = -1;
+  for (int i = 0; i < 100 && later != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    later = Gauge(s, "dc_alerts_in_memory");
+  }
+  EXPECT_EQ(later, 0) << "once its episode can no longer resume, it leaves memory";
+  EXPECT_EQ(s.Get("/v1/alerts/" + id, red).json()["state"], "resolved") << "and is still answered from the store";
 }
 
 TEST(Pagination, PagesNeitherRepeatNorSkipUnderConcurrentInsertsAndRefuseBadParameters) {

@@ -106,6 +106,37 @@ TEST(Service, AlertResolvesWhenTheAircraftDiverge) {
   EXPECT_EQ(resolved->data["state"], "resolved");
 }
 
+TEST(Service, AnAlertWhosePairConflictsAgainWithinTheEpisodeGapReopensWithItsId) {
+  ServerProcess s(FreshDir("reopen"), "detection:\n  period: 200ms\n  hysteresis: 0s\n  persistence: 0s\n");
+  const std::string blue = s.CreateParty("blue"), red = s.CreateParty("red");
+  StreamReader blue_stream(s.port(), blue);
+  PostHeadOn(s, blue, red);
+  auto created = blue_stream.WaitFor(
+      [](const SseEvent& e) { return e.type == "alert" && e.data.value("change", "") == "created"; }, 10);
+  ASSERT_TRUE(created) << s.output();
+  const std::string id = created->data["alert_id"];
+  ASSERT_EQ(s.Post("/v1/tracks", red, Json{{"tracks", {TrackJson("R1", 35.0, 38.3, 9000, 200, 0)}}}).status, 200);
+  ASSERT_TRUE(blue_stream.WaitFor(
+      [](const SseEvent& e) { return e.type == "alert" && e.data.value("change", "") == "resolved"; }, 10));
+  PostHeadOn(s, blue, red);  // the same two aircraft meet again, well within the 300 s episode gap
+  auto reopened = blue_stream.WaitFor(
+      [](const SseEvent& e) { return e.type == "alert" && e.data.value("state", "") == "open" &&
+                                     e.data.value("change", "") == "updated"; },
+      10);
+  ASSERT_TRUE(reopened) << s.output();
+  EXPECT_EQ(reopened->data["alert_id"], id);
+  const Json& history = reopened->data["level_history"];
+  ASSERT_GE(history.size(), 3u);  // its begin, its end (none), its resume
+  EXPECT_EQ(history[0]["level"], created->data["level"]);
+  bool ended = false;
+  for (const auto& h : history) ended = ended || h["level"] == "none";
+  EXPECT_TRUE(ended);
+  for (const auto& e : blue_stream.Events()) {
+    if (e.type != "alert") continue;
+    EXPECT_EQ(e.data["alert_id"], id) << "a second alert for the same pair";
+  }
+}
+
 TEST(Service, StreamResumesAfterReconnectWithoutLoss) {
   ServerProcess s(FreshDir("resume"));
   const std::string blue = s.CreateParty("blue"), red = s.CreateParty("red");
