@@ -148,8 +148,9 @@ TEST(Retention, AClosedAlertThatMayResumeStaysInMemoryOnlyUntilItsEpisodeGapHasP
   }, 10));
   const auto resolved_at = std::chrono::steady_clock::now();
   const double right_after = Gauge(s, "dc_alerts_in_memory");
-  if (std::chrono::steady_clock::now() - resolved_at < std::chrono::seconds(3))
+  if (std::chrono::steady_clock::now() - resolved_at < std::chrono::seconds(3)) {
     EXPECT_EQ(right_after, 1) << "within its episode gap the closed alert may resume: it is kept";
+  }
   EXPECT_EQ(s.Get("/v1/alerts/" + id, blue).json()["state"], "resolved");
   double later = -1;
   for (int i = 0; i < 100 && later != 0; ++i) {
