@@ -12,20 +12,14 @@
 #include "detect/detector.h"
 #include "detect/narrow_phase.h"
 #include "geo/local_frame.h"
+#include "bench_traffic.h"
 #include "sim/traffic_gen.h"
 
 namespace {
 
 using namespace deconflict;
 
-const std::vector<TrackState>& Uniform10k() {
-  static const std::vector<TrackState> t = [] {
-    auto r = sim::GenerateTraffic(sim::UniformBenchmarkOptions(1));
-    if (!r.ok()) std::abort();
-    return std::move(r).value();
-  }();
-  return t;
-}
+using bench::Uniform10k;
 
 const std::vector<TrackState>& World100k() {
   static const std::vector<TrackState> t = [] {

@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "core/units.h"
 #include "guidance/bands.h"
+#include "guidance/bands_json.h"
 #include "guidance/from_tracks.h"
 #include "io/reader.h"
 
@@ -17,26 +18,6 @@ namespace {
 
 using guidance::Dimension;
 
-// Display unit of each dimension (DAIDALUS conventions) and the factor from SI.
-struct DisplayUnit {
-  const char* name;
-  double from_si;
-};
-DisplayUnit UnitOf(Dimension d) {
-  switch (d) {
-    case Dimension::kTrack: return {"deg", units::kRadToDeg};
-    case Dimension::kGroundSpeed: return {"knot", 1 / units::kKnotMps};
-    case Dimension::kVerticalSpeed: return {"fpm", 1 / units::kFeetPerMinuteMps};
-    case Dimension::kAltitude: return {"ft", 1 / units::kFootM};
-  }
-  return {"", 1};
-}
-
-std::string Num(double v, double factor = 1) {
-  if (std::isnan(v)) return "null";
-  if (std::isinf(v)) return v > 0 ? "\"inf\"" : "\"-inf\"";
-  return fmt::format("{:.6g}", v * factor);
-}
 std::string TextNum(double v, double factor = 1) {
   if (std::isnan(v)) return "-";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -54,7 +35,7 @@ void WriteText(const guidance::Bands& b, std::ostream& out) {
     out << " s\n";
   }
   for (const auto& db : b.dims) {
-    const DisplayUnit u = UnitOf(db.dimension);
+    const guidance::DisplayUnit u = guidance::DisplayUnitOf(db.dimension);
     out << fmt::format("{} [{}] current {} {} resolution_up {} resolution_down {} preferred {} time_to_recovery {}",
                        guidance::DimensionName(db.dimension), u.name, TextNum(db.current, u.from_si),
                        guidance::BandsRegionName(db.current_region), TextNum(db.resolution_up, u.from_si),
@@ -68,37 +49,6 @@ void WriteText(const guidance::Bands& b, std::ostream& out) {
       out << fmt::format("  [{}, {}] {}\n", TextNum(i.lo, u.from_si), TextNum(i.hi, u.from_si),
                          guidance::BandsRegionName(i.region));
   }
-}
-
-void WriteJson(const guidance::Bands& b, std::ostream& out) {
-  out << fmt::format("{{\"time_s\":{},\"ownship\":\"{}\",\"traffic\":[", Num(b.time_s), b.ownship_id);
-  for (size_t i = 0; i < b.traffic.size(); ++i) {
-    const auto& t = b.traffic[i];
-    out << fmt::format("{}{{\"id\":\"{}\",\"alert_level\":{},\"time_to_violation_s\":{},\"last_time_to_maneuver_s\":{{",
-                       i ? "," : "", t.id, t.alert_level, Num(t.t_in_s));
-    for (int d = 0; d < guidance::kNumDimensions; ++d)
-      out << fmt::format("{}\"{}\":{}", d ? "," : "", guidance::DimensionName(static_cast<Dimension>(d)),
-                         Num(t.last_time_to_maneuver_s[d]));
-    out << "}}";
-  }
-  out << "],\"bands\":{";
-  for (int d = 0; d < guidance::kNumDimensions; ++d) {
-    const auto& db = b.dims[d];
-    const DisplayUnit u = UnitOf(db.dimension);
-    out << fmt::format("{}\"{}\":{{\"unit\":\"{}\",\"current\":{},\"region\":\"{}\",\"resolution_up\":{},"
-                       "\"resolution_down\":{},\"preferred\":\"{}\",\"time_to_recovery_s\":{},\"recovery_horizontal_m\":{},"
-                       "\"recovery_vertical_m\":{},\"intervals\":[",
-                       d ? "," : "", guidance::DimensionName(db.dimension), u.name, Num(db.current, u.from_si),
-                       guidance::BandsRegionName(db.current_region), Num(db.resolution_up, u.from_si),
-                       Num(db.resolution_down, u.from_si), db.preferred_up ? "up" : "down",
-                       Num(db.time_to_recovery_s), Num(db.recovery_horizontal_m), Num(db.recovery_vertical_m));
-    for (size_t i = 0; i < db.intervals.size(); ++i)
-      out << fmt::format("{}{{\"lo\":{},\"hi\":{},\"region\":\"{}\"}}", i ? "," : "",
-                         Num(db.intervals[i].lo, u.from_si), Num(db.intervals[i].hi, u.from_si),
-                         guidance::BandsRegionName(db.intervals[i].region));
-    out << "]}";
-  }
-  out << "}}\n";
 }
 
 struct BandsCommand {
@@ -178,7 +128,7 @@ struct BandsCommand {
       guidance::Bands b = guidance::ComputeBands(config, in);
       guidance::ComputeLastTimesToManeuver(config, in, &b);
       if (format == "json") {
-        WriteJson(b, std::cout);
+        std::cout << guidance::BandsJson(b).dump() << "\n";
       } else {
         WriteText(b, std::cout);
       }

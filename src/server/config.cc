@@ -190,6 +190,20 @@ Status LoadServeConfig(const std::string& path, ServeConfig* c) {
     d.Finish();
   }
   {
+    // Resolution guidance in separation alerts (docs/service.md, docs/detection.md section 11).
+    Section g(top.Get("guidance"), "guidance", &st);
+    auto& o = c->service.guidance;
+    g.Bool("enabled", &o.enabled);
+    g.Str("conf", &o.conf_path);
+    g.Bool("alert_minima", &o.alert_minima);
+    g.Bool("coordination", &o.coordination);
+    g.Bool("last_time_to_maneuver", &o.last_time_to_maneuver);
+    g.Finish();
+    if (st.ok() && !o.conf_path.empty()) {
+      if (Status v = LoadGuidanceConf(&o); !v.ok()) st = v;
+    }
+  }
+  {
     Section t(top.Get("tracks"), "tracks", &st);
     t.Quantity("stale_after", Dimension::kTime, &c->service.track_stale_s, 1, 3600);
     t.Number("max_batch", &c->service.max_tracks_per_batch, 1, 1e6);

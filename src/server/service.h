@@ -26,6 +26,7 @@
 #include "detect/alerting.h"
 #include "detect/detector.h"
 #include "plan/limits.h"
+#include "server/alert_guidance.h"
 #include "server/api.h"
 #include "server/event_hub.h"
 #include "server/metrics.h"
@@ -52,6 +53,7 @@ struct ServiceOptions {
   double off_nominal_horizon_s = 120;    // the off-nominal volume shown to affected parties: reach in this time
   detect::DetectorOptions detector;
   detect::AlertingOptions alerting;
+  GuidanceOptions guidance;  // resolution guidance in separation alerts (alert_guidance.h); off by default
   std::string admin_token_hash;         // record::TokenHashHex of the administrator token; required
   // Threads that run writes and wait for their durable commit (bounded; 1..1024). Each waits for its group's
   // fsync, so this is also the most writes one fsync can carry; docs/service.md has the measurements.
@@ -231,6 +233,8 @@ class Service {
   // Releases the separation alerts whose episodes can no longer resume (closed more than episode_gap_s ago).
   // REQUIRES: alerts_mu_ held.
   void ReleaseEndedEpisodes(double now_s);
+  // Fills alert.guidance: each party's own aircraft's guidance (service_guidance.cc); cleared when closed.
+  void AttachGuidance(AlertState& alert) const;
 
   std::vector<std::string> PartyIds() const;
   static double Now();

@@ -76,6 +76,7 @@ Json Service::AlertView(const AlertState& a, const std::string& party) const {
                          {"gs_mps", other.gs_mps},
                          {"trk_deg", other.trk_deg},
                          {"vs_mps", other.vs_mps}};
+    if (auto g = a.guidance.find(party); g != a.guidance.end()) j["guidance"] = g->second;  // its own aircraft's
   } else if (a.kind == "nonconforming") {
     j["operation"] = a.detail;  // the owner's own operation and aircraft: all of it
   } else {
@@ -240,6 +241,8 @@ void Service::DetectAndAlert(double now_s) {
       changes.push_back({std::make_shared<AlertState>(next), "resolved", {}});
     }
   }
+  for (auto& c : changes)  // outside the lock: the changed alerts are not shared yet
+    if (c.alert->kind == "separation") AttachGuidance(*c.alert);
   ConformanceChanges(now_s, bound, changes);
   auto op_writes = PrepareOperationStates(changes, now_s);
   if (changes.empty() && op_writes.empty()) {

@@ -58,6 +58,8 @@ struct Service::AlertState {
   // only what it needs (the operation's id and owner, the off-nominal volume, the overlap with its own object).
   Json detail;
   std::map<std::string, Json> observers;
+  // Separation alerts with guidance on: party -> the resolution guidance for its own aircraft (alert_guidance.h).
+  std::map<std::string, Json> guidance;
 
   // Every party concerned: party_a, party_b (if any), observers.
   std::vector<std::string> Parties() const {

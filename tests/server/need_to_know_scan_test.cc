@@ -59,7 +59,7 @@ Json Volume(double lat, double lon, double now) {
 }
 
 TEST(NeedToKnowScan, NoPartyReceivesAnyNameOrIdItHasNoNeedToKnow) {
-  ServerProcess s(FreshDir("ntk-scan"), "detection:\n  period: 200ms\n");
+  ServerProcess s(FreshDir("ntk-scan"), "detection:\n  period: 200ms\nguidance:\n  enabled: true\n");
   Scenario w;
   std::vector<Received> got;
   auto keep = [&](const std::string& party, const std::string& where, const HttpResult& r, const std::string& asked) {
@@ -190,12 +190,16 @@ TEST(NeedToKnowScan, NoPartyReceivesAnyNameOrIdItHasNoNeedToKnow) {
     keep(party, "GET /metrics", s.Get("/metrics", token), "");
   }
   EXPECT_GT(receipts, 20u);
-  // Each party's whole stream, from the start.
+  // Each party's whole stream, from the start; the aircraft of the alert guidance each party received.
+  std::map<std::string, std::set<std::string>> guidance_for;
   for (const auto& [party, token] : w.token) {
     StreamReader st(s.port(), token, "0");
     st.WaitFor([](const SseEvent&) { return false; }, 1.5);
     std::string all;
-    for (const auto& e : st.Events()) all += e.type + " " + e.data.dump() + "\n";
+    for (const auto& e : st.Events()) {
+      all += e.type + " " + e.data.dump() + "\n";
+      if (e.data.contains("guidance")) guidance_for[party].insert(e.data["guidance"].value("own_aircraft", ""));
+    }
     EXPECT_NE(all.find("TEXT-MAYDAY"), std::string::npos) << party << " got the distress call";
     got.push_back(Received{party, "its stream", all, "", false});
   }
@@ -223,6 +227,12 @@ TEST(NeedToKnowScan, NoPartyReceivesAnyNameOrIdItHasNoNeedToKnow) {
   EXPECT_NE(stream_of(kC).find("ZONE-ALPHA-1"), std::string::npos);
   EXPECT_NE(stream_of(kB).find("ZONE-ALPHA-1"), std::string::npos);
   EXPECT_NE(stream_of(kB).find(alert_id), std::string::npos);
+  // Resolution guidance: alpha and bravo each got the guidance of their own aircraft and of no other.
+  EXPECT_EQ(guidance_for[kA], std::set<std::string>{"AC-ALPHA-1"});
+  EXPECT_EQ(guidance_for[kB], std::set<std::string>{"AC-BRAVO-1"});
+  EXPECT_TRUE(guidance_for[kC].empty() && guidance_for[kD].empty());
+  for (auto [p, own] : {std::pair{kA, "AC-ALPHA-1"}, std::pair{kB, "AC-BRAVO-1"}})
+    EXPECT_EQ(s.Get("/v1/alerts/" + alert_id, w.token[p]).json()["guidance"].value("own_aircraft", ""), own);
 }
 
 // A receipt of what a party was shown of a notice sent to several proves it offline, and names only the holder.
