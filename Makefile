@@ -4,7 +4,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
-RUN_ARGS   ?= serve --demo --data-dir $(BUILD)/demo-data
+RUN_ARGS   ?= serve --demo --guidance --data-dir $(BUILD)/demo-data
 
 .PHONY: all deps build build-asan run replay test test-release test-asan bench clean
 

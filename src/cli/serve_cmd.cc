@@ -31,6 +31,7 @@ struct ServeArgs {
   std::optional<long long> write_threads;
   std::string tls_cert, tls_key;
   bool verify_full = false;
+  bool guidance = false;
 };
 
 void PrintBanner(const server::HttpServer& http, const std::string& address, const std::string& admin_token,
@@ -87,6 +88,7 @@ int RunServe(const ServeArgs& args) {
   }
   if (!args.tls_cert.empty()) cfg.http.tls_cert_file = args.tls_cert;
   if (!args.tls_key.empty()) cfg.http.tls_key_file = args.tls_key;
+  if (args.guidance) cfg.service.guidance.enabled = true;
   for (const auto& f : args.feeds) cfg.feeds.push_back(f);
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
@@ -196,6 +198,8 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   cmd->add_option("--data-dir", args->data_dir, "data directory (store, record keys, admin token); created if missing")
       ->capture_default_str();
   cmd->add_option("--listen", args->listen, "address:port to listen on (default 127.0.0.1:8080)");
+  cmd->add_flag("--guidance", args->guidance,
+                "resolution guidance (DAIDALUS bands) in separation alerts, as guidance.enabled (docs/detection.md)");
   cmd->add_flag("--demo", args->demo, "run the built-in two-party demo (parties blue and red, simulated traffic)");
   cmd->add_option("--feed", args->feeds,
                   "SBS-1 feed (dump1090/readsb port 30003): host:port=party, host:port=@icao_table.csv "

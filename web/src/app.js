@@ -10,6 +10,7 @@ import { renderNotices } from './notices.js';
 import { $, h } from './dom.js';
 import { destination, flightLevel, knots, utc } from './units.js';
 import { AlertPlot } from './plot.js';
+import { renderGuidance } from './guidance.js';
 import { Cue } from './cue.js';
 import { verifyRecord } from './record.js';
 import { renderAgreement } from './agreements.js';
@@ -163,7 +164,10 @@ function onEvent(type, data, id) {
   if (type === 'revoked') { showSignIn('Your token was revoked: sign in again.'); return; }
   if (type === 'alert' && data.alert_id) {
     const before = S.alerts.get(data.alert_id);
-    S.alerts.set(data.alert_id, { ...before, ...data });
+    const merged = { ...before, ...data };
+    if (!('guidance' in data)) delete merged.guidance;  // guidance of the view as of this change only
+    S.alerts.set(data.alert_id, merged);
+    if (data.alert_id === S.selected) renderGuidance($('#alert-guidance'), merged);
     if (data.level === 'warning' && data.state === 'open' && (!before || before.level !== 'warning')) cue.play();
     renderAll();
   }
@@ -358,6 +362,7 @@ function selectAlert(id) {
     traffic.invalidate();
     plot.show(a, S.tracks.find((t) => t.id === a.own_aircraft));
   }
+  renderGuidance($('#alert-guidance'), a);
   renderAll();
   document.querySelector(`[data-alert-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
 }

@@ -108,6 +108,18 @@ test('an alert appears on both consoles; blue acknowledges with the keyboard and
   await page.keyboard.press('j');
   await waitFor(() => page.evaluate(() => !!document.querySelector('#alerts li.selected')), { what: 'selection' });
   const selected = await page.evaluate(() => document.querySelector('#alerts li.selected').dataset.alertId);
+  // Its resolution guidance (served with --guidance, for blue's own aircraft only) is drawn: one arc on the
+  // compass rose per track band that is not NONE, and the vertical-speed tape.
+  const guided = await apiAs(server.base, server.tokens.blue, 'GET', `/v1/alerts/${selected}`);
+  assert.equal(guided.guidance?.own_aircraft, guided.own_aircraft, JSON.stringify(guided).slice(0, 300));
+  const drawn = await waitFor(() => page.evaluate((id) => {
+    const g = window.__console.S.alerts.get(id)?.guidance;
+    const arcs = document.querySelectorAll('#alert-guidance .rose path.band').length;
+    const want = g ? g.bands.track.intervals.filter((i) => i.region !== 'NONE').length : -1;
+    return g && document.querySelector('#alert-guidance .tape') && arcs === want ? arcs : null;
+  }, selected), { what: 'the guidance drawn' });
+  assert.ok(drawn >= 1, 'the conflict shows in the track bands');
+  await page.locator('#alert-guidance').screenshot({ path: join(ARTIFACTS, '02-guidance-blue.png') });
   await page.keyboard.press('a');
   await waitFor(() => page.evaluate((id) => document.querySelector(`#alerts li[data-alert-id="${id}"]`)?.dataset.ack === 'acknowledged', selected),
     { what: 'blue\'s alert acknowledged' });

@@ -12,7 +12,7 @@ export const ARTIFACTS = process.env.ARTIFACTS || new URL('../test-artifacts', i
 
 export async function startServer({ demo = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dc-console-'));
-  const proc = spawn(BIN, ['serve', ...(demo ? ['--demo'] : []), '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'],
+  const proc = spawn(BIN, ['serve', ...(demo ? ['--demo', '--guidance'] : []), '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   proc.stderr.on('data', (d) => { err += d; });

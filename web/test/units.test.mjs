@@ -6,6 +6,7 @@ import { entryHash, hashedBytes } from '../src/record.js';
 import { sortAlerts, timeToLos } from '../src/alerts.js';
 import { destination, flightLevel, knots, mercator, trend } from '../src/units.js';
 import { separationSeries } from '../src/plot.js';
+import { arcPath, compassPoint, tapeSegments, trackArcs } from '../src/guidance.js';
 
 const example = {
   seq: 1, time_us: 1700000000000000, kind: 'input', actor: 'alpha', audience: ['bravo', 'charlie'],
@@ -70,4 +71,23 @@ test('plots: acknowledgement delays per counterparty and alerts per 5 minutes', 
   assert.equal(xs.length, ys.length);
   assert.equal(ys.reduce((a, b) => a + b, 0), 3, 'the one older than an hour is left out');
   assert.equal(ys[xs.findIndex((x) => x <= 3900 && 3900 < x + 300)], 2);
+});
+
+test('guidance: track bands become compass-rose arcs, vertical-speed bands tape segments', () => {
+  const [ex, ey] = compassPoint(0, 0, 10, 90);
+  assert.ok(Math.abs(ex - 10) < 1e-9 && Math.abs(ey) < 1e-9, 'east is +x');
+  assert.ok(Math.abs(compassPoint(0, 0, 10, 0)[1] + 10) < 1e-9, 'north is up (-y)');
+  const track = { intervals: [{ lo: 0, hi: 45, region: 'NONE' }, { lo: 45, hi: 270, region: 'NEAR' }, { lo: 270, hi: 360, region: 'NONE' }] };
+  const arcs = trackArcs(track, 80, 80, 60);
+  assert.equal(arcs.length, 1);
+  assert.equal(arcs[0].region, 'NEAR');
+  // From 45° (north-east) clockwise through south to 270° (west): the large arc.
+  assert.equal(arcs[0].d, 'M 122.43 37.57 A 60 60 0 1 1 20.00 80.00');
+  assert.equal(arcPath(0, 0, 1, 0, 360).split('M').length - 1, 2, 'a whole circle is two halves');
+  const vs = { intervals: [{ lo: -6000, hi: 1300, region: 'NEAR' }, { lo: 1300, hi: 6000, region: 'NONE' }] };
+  const seg = tapeSegments(vs, 10, 120);
+  assert.equal(seg.length, 1);
+  assert.ok(Math.abs(seg[0].y - (10 + 120 * (1 - 7300 / 12000))) < 1e-9, 'top at +1300 fpm');
+  assert.ok(Math.abs(seg[0].y + seg[0].h - 130) < 1e-9, 'bottom at -6000 fpm');
+  assert.deepEqual(trackArcs(undefined, 0, 0, 1), []);
 });
