@@ -32,6 +32,10 @@ struct GuidanceOptions {
   bool alert_minima = true;
   bool coordination = true;           // DAIDALUS implicit coordination (conflict_crit and recovery_crit)
   bool last_time_to_maneuver = true;  // per dimension (a bisection of band computations: the costlier part)
+  // CPU time the detection cycle may spend on guidance (about 1 ms per aircraft, bench/guidance_bench.cc): the
+  // changed alerts are served most urgent first (warning, then earliest loss); those past the budget carry no
+  // guidance until their next change (metric dc_guidance_skipped_total). In (0, 60 s].
+  double cycle_budget_s = 0.3;
   guidance::BandsConfig bands = guidance::Do365Config();  // read from conf_path by LoadGuidanceConf
 };
 

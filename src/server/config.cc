@@ -198,6 +198,7 @@ Status LoadServeConfig(const std::string& path, ServeConfig* c) {
     g.Bool("alert_minima", &o.alert_minima);
     g.Bool("coordination", &o.coordination);
     g.Bool("last_time_to_maneuver", &o.last_time_to_maneuver);
+    g.Quantity("cycle_budget", Dimension::kTime, &o.cycle_budget_s, 1e-3, 60);
     g.Finish();
     if (st.ok() && !o.conf_path.empty()) {
       if (Status v = LoadGuidanceConf(&o); !v.ok()) st = v;

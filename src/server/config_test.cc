@@ -127,14 +127,16 @@ TEST(ServeConfig, GuidanceSectionReadsItsDaidalusConfAndRefusesBadOnes) {
   EXPECT_TRUE(c.service.guidance.coordination);
   EXPECT_EQ(c.service.guidance.bands.alerters.size(), guidance::Do365Config().alerters.size());
   const std::string conf = std::string(DECONFLICT_TEST_DATA) + "/daidalus/CD3D.conf";
-  ASSERT_TRUE(Load("guidance:\n  enabled: true\n  conf: " + conf + "\n  coordination: false\n", &c).ok());
+  ASSERT_TRUE(Load("guidance:\n  enabled: true\n  conf: " + conf + "\n  coordination: false\n  cycle_budget: 50ms\n", &c).ok());
+  EXPECT_DOUBLE_EQ(c.service.guidance.cycle_budget_s, 0.05);
   EXPECT_TRUE(c.service.guidance.enabled);
   EXPECT_FALSE(c.service.guidance.coordination);
   ASSERT_FALSE(c.service.guidance.bands.alerters.empty());
   EXPECT_EQ(c.service.guidance.bands.alerters[0].levels.back().detector.kind, guidance::Detector3D::Kind::kCylinder);
   ExpectRefused({{"guidance:\n  conf: /nonexistent/x.conf\n", "/nonexistent/x.conf"},
                  {"guidance:\n  enabled: maybe\n", "guidance.enabled"},
-                 {"guidance:\n  bands: 3\n", "guidance.bands: unknown key"}});
+                 {"guidance:\n  bands: 3\n", "guidance.bands: unknown key"},
+                 {"guidance:\n  cycle_budget: 0s\n", "guidance.cycle_budget"}});
 }
 
 }  // namespace

@@ -233,7 +233,9 @@ class Service {
   // Releases the separation alerts whose episodes can no longer resume (closed more than episode_gap_s ago).
   // REQUIRES: alerts_mu_ held.
   void ReleaseEndedEpisodes(double now_s);
-  // Fills alert.guidance: each party's own aircraft's guidance (service_guidance.cc); cleared when closed.
+  // Fills alert.guidance of the changed separation alerts: each party's own aircraft's guidance, most urgent
+  // first within guidance.cycle_budget_s (service_guidance.cc); cleared when closed.
+  void AttachGuidance(std::vector<AlertChange>& changes);
   void AttachGuidance(AlertState& alert) const;
 
   std::vector<std::string> PartyIds() const;

@@ -241,8 +241,7 @@ void Service::DetectAndAlert(double now_s) {
       changes.push_back({std::make_shared<AlertState>(next), "resolved", {}});
     }
   }
-  for (auto& c : changes)  // outside the lock: the changed alerts are not shared yet
-    if (c.alert->kind == "separation") AttachGuidance(*c.alert);
+  AttachGuidance(changes);  // outside the lock: the changed alerts are not shared yet
   ConformanceChanges(now_s, bound, changes);
   auto op_writes = PrepareOperationStates(changes, now_s);
   if (changes.empty() && op_writes.empty()) {

@@ -2,6 +2,9 @@
 // the bands of its own aircraft against the other aircraft, with the minima the alert used.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "server/service_internal.h"
 
 namespace deconflict::server {
@@ -20,6 +23,32 @@ void Service::AttachGuidance(AlertState& alert) const {
     }
     alert.guidance[own_is_a ? alert.party_a : alert.party_b] = std::move(*g);
   }
+}
+
+void Service::AttachGuidance(std::vector<AlertChange>& changes) {
+  std::vector<AlertState*> todo;
+  for (auto& c : changes) {
+    if (c.alert->kind != "separation") continue;
+    c.alert->guidance.clear();
+    if (options_.guidance.enabled && c.alert->open && !c.alert->party_b.empty()) todo.push_back(c.alert.get());
+  }
+  std::sort(todo.begin(), todo.end(), [](const AlertState* x, const AlertState* y) {
+    return std::make_pair(x->level != "warning", x->t_in_s) < std::make_pair(y->level != "warning", y->t_in_s);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  size_t skipped = 0;
+  for (AlertState* a : todo) {
+    const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
+    if (spent.count() > options_.guidance.cycle_budget_s) {
+      ++skipped;
+      continue;
+    }
+    AttachGuidance(*a);
+  }
+  if (skipped == 0) return;
+  metrics_.Add("dc_guidance_skipped_total", static_cast<double>(skipped));
+  spdlog::warn("guidance: {} of {} changed alerts left without guidance (cycle budget {} s)", skipped, todo.size(),
+               options_.guidance.cycle_budget_s);
 }
 
 }  // namespace deconflict::server
