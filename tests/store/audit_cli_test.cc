@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "record/receipt.h"
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/test_util.h"
 
 namespace deconflict::store {
@@ -51,7 +51,7 @@ void WriteLines(const std::string& path, const std::vector<std::string>& lines) 
 class AuditCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Options o;
+    SqliteOptions o;
     o.data_dir = Data();
     auto st = OpenSqliteStore(o);
     ASSERT_TRUE(st.ok()) << st.status().ToString();
@@ -156,7 +156,7 @@ TEST_F(AuditCliTest, MissingDataDirectoryIsAFailureNotAVerdict) {
 }
 
 TEST_F(AuditCliTest, VerifiesWhileTheServerStoreIsOpenAndWriting) {
-  Options o;
+  SqliteOptions o;
   o.data_dir = Data();
   auto live = OpenSqliteStore(o);
   ASSERT_TRUE(live.ok()) << live.status().ToString();
@@ -177,6 +177,29 @@ TEST_F(AuditCliTest, VerifiesWhileTheServerStoreIsOpenAndWriting) {
   writer.join();
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("26 entries"), std::string::npos) << "6 + 20 committed, not the open one: " << r.output;
+}
+
+TEST_F(AuditCliTest, TheStoreCanBeNamedByURL) {
+  CliRun r = Cli("audit verify --store sqlite:" + Data() + " --public-key " + public_key_);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("6 entries"), std::string::npos) << r.output;
+  r = Cli("audit public-key --store sqlite:" + Data());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, public_key_ + "\n");
+  r = Cli("audit export --store " + Data());  // a bare path is the SQLite store
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(head_hash_), std::string::npos) << r.output;
+}
+
+TEST_F(AuditCliTest, AnUnknownStoreSchemeIsABadCommandLineNamingIt) {
+  CliRun r = Cli("audit verify --store postgresql://db.example/deconflict");
+  EXPECT_EQ(r.exit_code, 64) << r.output;
+  EXPECT_NE(r.output.find("unknown scheme \"postgresql\""), std::string::npos) << r.output;
+  r = Cli("serve --store nosuch:x --listen 127.0.0.1:0");
+  EXPECT_EQ(r.exit_code, 64) << r.output;
+  EXPECT_NE(r.output.find("unknown scheme \"nosuch\""), std::string::npos) << r.output;
+  r = Cli("serve --store sqlite:" + Data() + " --data-dir " + Data());
+  EXPECT_NE(r.exit_code, 0) << "--store and --data-dir both name the store: " << r.output;
 }
 
 }  // namespace

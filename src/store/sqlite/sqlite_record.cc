@@ -2,7 +2,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/sqlite_internal.h"
 
 namespace deconflict::store::sqlite {
 

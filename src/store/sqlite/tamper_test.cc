@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/test_util.h"
 
 namespace deconflict::store {
@@ -27,7 +27,7 @@ class TamperTest : public ::testing::Test {
   }  // the store closes: its WAL is checkpointed into deconflict.db
 
   Result<std::unique_ptr<Store>> Open(bool read_only) {
-    Options o;
+    SqliteOptions o;
     o.data_dir = dir_.path();
     o.read_only = read_only;
     return OpenSqliteStore(o);

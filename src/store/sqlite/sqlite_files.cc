@@ -10,7 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/sqlite_internal.h"
 
 namespace deconflict::store::sqlite {
 namespace {

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "record/verify.h"
-#include "store/sqlite_integrity.h"
+#include "store/sqlite/sqlite_integrity.h"
 
 namespace deconflict::store::sqlite {
 namespace {

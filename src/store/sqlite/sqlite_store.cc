@@ -15,7 +15,8 @@
 #include <thread>
 
 #include "record/verify.h"
-#include "store/sqlite_integrity.h"
+#include "store/sqlite/sqlite_integrity.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace deconflict::store {
 
@@ -35,7 +36,7 @@ Status SyncDirectory(const std::string& dir) {
 
 class SqliteStore final : public Store {
  public:
-  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  static Result<std::unique_ptr<Store>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
 
   Status Write(const std::function<Status(WriteTx&)>& fn) override;
@@ -59,7 +60,7 @@ class SqliteStore final : public Store {
   // Queues a job; gives it back when the store is closed.
   std::unique_ptr<Job> Enqueue(std::unique_ptr<Job> job);
 
-  explicit SqliteStore(Options options) : options_(std::move(options)) {}
+  explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
   void WriterLoop();
   void RunGroup(std::vector<std::unique_ptr<Job>>& group);
   // Runs fn on a reader connection inside one read transaction.
@@ -67,7 +68,7 @@ class SqliteStore final : public Store {
   // Seals the rows of a migrated version 1 database and commits them by one record entry (before the writer runs).
   Status AdoptState();
 
-  Options options_;
+  SqliteOptions options_;
   std::vector<std::string> notes_;  // what Open changed (file modes)
   std::optional<record::Signer> signer_;  // absent when read_only
   std::string state_key_;                 // key of the row digests (meta state_key)
@@ -90,7 +91,7 @@ class SqliteStore final : public Store {
   StoreStats stats_;
 };
 
-Result<std::unique_ptr<Store>> SqliteStore::Open(const Options& options) {
+Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
   namespace fs = std::filesystem;
   if (options.reader_connections < 1) return Status::Invalid("store option reader_connections must be >= 1");
   if (options.max_group < 1) return Status::Invalid("store option max_group must be >= 1");
@@ -427,6 +428,8 @@ Result<IntegrityReport> SqliteStore::VerifyIntegrity(bool full) {
 }  // namespace
 }  // namespace sqlite
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const Options& options) { return sqlite::SqliteStore::Open(options); }
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  return sqlite::SqliteStore::Open(options);
+}
 
 }  // namespace deconflict::store

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/test_util.h"
 
 namespace deconflict::store {
@@ -38,7 +38,7 @@ void WriteOne(Store& store, const std::string& id) {
 TEST(FileModes, DataDirectoryIs0700AndDatabaseFilesAre0600WhateverTheUmask) {
   testing::TempDir tmp;
   Umask permissive(0);  // files would be 0666/0777 if the store relied on the umask
-  Options o;
+  SqliteOptions o;
   o.data_dir = tmp.Sub("nested/data");
   auto store = OpenSqliteStore(o);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -51,7 +51,7 @@ TEST(FileModes, DataDirectoryIs0700AndDatabaseFilesAre0600WhateverTheUmask) {
 
 TEST(FileModes, LooseModesLeftByAnOlderVersionAreTightenedAndReported) {
   testing::TempDir tmp;
-  Options o;
+  SqliteOptions o;
   o.data_dir = tmp.Sub("data");
   {
     auto store = OpenSqliteStore(o);

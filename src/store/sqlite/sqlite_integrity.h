@@ -3,7 +3,7 @@
 
 #include <optional>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/sqlite_internal.h"
 
 namespace deconflict::store::sqlite {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/test_util.h"
 
 namespace deconflict::store {
@@ -60,7 +60,7 @@ class IntegrityTest : public ::testing::Test {
   }
 
   Result<std::unique_ptr<Store>> Open(bool read_only) {
-    Options o;
+    SqliteOptions o;
     o.data_dir = dir_.path();
     o.read_only = read_only;
     return OpenSqliteStore(o);

@@ -1,21 +1,31 @@
+// The contract every store backend keeps (store/store.h), run over each backend: a failed write keeps nothing,
+// version tokens, concurrency, groups of writes, deliveries, tracks, receipts and the record's lists.
+// Backend-specific behaviour (files, modes, WAL, integrity at rest) is tested in the backend's own folder.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <limits>
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include "record/verify.h"
-#include "store/store.h"
-#include "store/test_util.h"
+#include "store/contract.h"
+#include "store/sqlite/sqlite_test_backend.h"
 
-namespace deconflict::store {
+namespace deconflict::store::testing {
 namespace {
 
 using record::EntryInput;
+
+// Every backend the contract runs over; a new backend adds its factory (store/contract.h) here.
+using Backends = ::testing::Types<SqliteBackend>;
+
+template <typename Backend>
+class StoreContract : public StoreContractTest<Backend> {};
+TYPED_TEST_SUITE(StoreContract, Backends, BackendName);
 
 // (Built with append: GCC 12 warns falsely on "p" + std::to_string(t) under -Werror=restrict.)
 std::string Actor(int t) {
@@ -24,144 +34,71 @@ std::string Actor(int t) {
   return s;
 }
 
-class SqliteStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override { Reopen(); }
-  void Reopen(Options options = {}) {
-    store_.reset();
-    options.data_dir = dir_.Sub("data");
-    auto s = OpenSqliteStore(options);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  // A write as the server makes it: fn, then a record entry after its state changes (which the store requires).
-  Status Recorded(const std::function<Status(WriteTx&)>& fn) {
-    return store_->Write([&](WriteTx& tx) -> Status {
-      if (Status s = fn(tx); !s.ok()) return s;
-      return tx.Append(EntryInput{"input", "test", {}, "{}"}).status();
-    });
-  }
-  void AddParty(const std::string& id) {
-    ASSERT_TRUE(Recorded([&](WriteTx& tx) {
-      Party p{id, "Party " + id, "party", "", 0};
-      return tx.CreateParty(p);
-    }).ok());
-  }
-  static Document Op(const std::string& id, const std::string& owner, const std::string& body) {
-    Document d;
-    d.kind = DocumentKind::kOperation;
-    d.id = id;
-    d.owner = owner;
-    d.state = "accepted";
-    d.start_us = 1000;
-    d.end_us = 2000;
-    d.body = body;
-    return d;
-  }
-  Result<Document> Get(DocumentKind kind, const std::string& id) {
-    Result<Document> out = Status::Internal("not read");
-    Status s = store_->Read([&](ReadTx& tx) {
-      out = tx.GetDocument(kind, id);
-      return Status::Ok();
-    });
-    if (!s.ok()) return s;
-    return out;
-  }
-  std::uint64_t Head() {
-    std::uint64_t head = 0;
-    EXPECT_TRUE(store_->Read([&](ReadTx& tx) {
-      auto h = tx.HeadSeq();
-      if (h.ok()) head = *h;
-      return h.status();
-    }).ok());
-    return head;
-  }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Store> store_;
-};
-
-TEST_F(SqliteStoreTest, AppendedEntriesAreBackAfterReopenAndVerify) {
-  for (int i = 0; i < 5; ++i) {
-    auto e = store_->Append(EntryInput{"input", "alpha", {"bravo"}, R"({"i":)" + std::to_string(i) + "}"});
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    EXPECT_EQ(e->seq, static_cast<std::uint64_t>(i + 1));
-  }
-  const auto key = store_->public_key();
-  Reopen();
-  EXPECT_EQ(store_->public_key(), key);
-  EXPECT_EQ(Head(), 5u);
-  EXPECT_TRUE(store_->VerifyRecord().ok());
-  auto e6 = store_->Append(EntryInput{"input", "alpha", {}, "{}"});
-  ASSERT_TRUE(e6.ok());
-  EXPECT_EQ(e6->seq, 6u);
-  EXPECT_TRUE(store_->VerifyRecord().ok());
-}
-
-TEST_F(SqliteStoreTest, FailedWriteKeepsNeitherStateNorRecordEntry) {
-  AddParty("alpha");  // entry 1
-  Status s = store_->Write([&](WriteTx& tx) -> Status {
-    auto d = tx.PutDocument(Op("op-1", "alpha", "{}"), kMustNotExist);
+TYPED_TEST(StoreContract, FailedWriteKeepsNeitherStateNorRecordEntry) {
+  this->AddParty("alpha");  // entry 1
+  Status s = this->store_->Write([&](WriteTx& tx) -> Status {
+    auto d = tx.PutDocument(TestFixture::Op("op-1", "alpha", "{}"), kMustNotExist);
     if (!d.ok()) return d.status();
     auto e = tx.Append(EntryInput{"input", "alpha", {}, R"({"op":"op-1"})"});
     if (!e.ok()) return e.status();
     return Status::Invalid("refused later in the same write");
   });
   EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(Get(DocumentKind::kOperation, "op-1").status().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(Head(), 1u);
-  auto e = store_->Append(EntryInput{"input", "alpha", {}, "{}"});
+  EXPECT_EQ(this->Get(DocumentKind::kOperation, "op-1").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(this->Head(), 1u);
+  auto e = this->store_->Append(EntryInput{"input", "alpha", {}, "{}"});
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->seq, 2u);
   EXPECT_EQ(e->payload, "{}") << "no rows of the failed write are committed";
-  EXPECT_TRUE(store_->VerifyRecord().ok());
+  EXPECT_TRUE(this->store_->VerifyRecord().ok());
 }
 
-TEST_F(SqliteStoreTest, BadRecordPayloadRollsBackTheStateChange) {
-  AddParty("alpha");
-  Status s = store_->Write([&](WriteTx& tx) -> Status {
-    auto d = tx.PutDocument(Op("op-1", "alpha", "{}"), kMustNotExist);
+TYPED_TEST(StoreContract, BadRecordPayloadRollsBackTheStateChange) {
+  this->AddParty("alpha");
+  Status s = this->store_->Write([&](WriteTx& tx) -> Status {
+    auto d = tx.PutDocument(TestFixture::Op("op-1", "alpha", "{}"), kMustNotExist);
     if (!d.ok()) return d.status();
     return tx.Append(EntryInput{"input", "alpha", {}, "{broken"}).status();
   });
   EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
-  EXPECT_FALSE(Get(DocumentKind::kOperation, "op-1").ok());
+  EXPECT_FALSE(this->Get(DocumentKind::kOperation, "op-1").ok());
 }
 
-TEST_F(SqliteStoreTest, VersionTokensRefuseStaleWrites) {
-  AddParty("alpha");
+TYPED_TEST(StoreContract, VersionTokensRefuseStaleWrites) {
+  this->AddParty("alpha");
   auto put = [&](const Document& d, std::int64_t expected) {
     Result<Document> out = Status::Internal("not run");
-    Status s = Recorded([&](WriteTx& tx) {
+    Status s = this->Recorded([&](WriteTx& tx) {
       out = tx.PutDocument(d, expected);
       return out.status();
     });
     EXPECT_EQ(s.code(), out.status().code());
     return out;
   };
-  auto v1 = put(Op("op-1", "alpha", R"({"v":1})"), kMustNotExist);
+  auto v1 = put(TestFixture::Op("op-1", "alpha", R"({"v":1})"), kMustNotExist);
   ASSERT_TRUE(v1.ok()) << v1.status().ToString();
   EXPECT_EQ(v1->version, 1);
-  auto v2 = put(Op("op-1", "alpha", R"({"v":2})"), 1);
+  auto v2 = put(TestFixture::Op("op-1", "alpha", R"({"v":2})"), 1);
   ASSERT_TRUE(v2.ok());
   EXPECT_EQ(v2->version, 2);
-  auto stale = put(Op("op-1", "alpha", R"({"v":"stale"})"), 1);
+  auto stale = put(TestFixture::Op("op-1", "alpha", R"({"v":"stale"})"), 1);
   EXPECT_EQ(stale.status().code(), ErrorCode::kConflict);
   EXPECT_NE(stale.status().message().find("stale version token"), std::string::npos);
-  EXPECT_EQ(Get(DocumentKind::kOperation, "op-1")->body, R"({"v":2})");
-  EXPECT_EQ(put(Op("op-1", "alpha", "{}"), kMustNotExist).status().code(), ErrorCode::kAlreadyExists);
-  EXPECT_EQ(put(Op("op-9", "alpha", "{}"), 3).status().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(put(Op("op-1", "bravo", "{}"), 2).status().code(), ErrorCode::kPermissionDenied);
-  EXPECT_EQ(put(Op("op-2", "alpha", "{not json"), kMustNotExist).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(this->Get(DocumentKind::kOperation, "op-1")->body, R"({"v":2})");
+  EXPECT_EQ(put(TestFixture::Op("op-1", "alpha", "{}"), kMustNotExist).status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(put(TestFixture::Op("op-9", "alpha", "{}"), 3).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(put(TestFixture::Op("op-1", "bravo", "{}"), 2).status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(put(TestFixture::Op("op-2", "alpha", "{not json"), kMustNotExist).status().code(),
+            ErrorCode::kInvalidArgument);
 
-  EXPECT_EQ(Recorded([](WriteTx& tx) { return tx.DeleteDocument(DocumentKind::kOperation, "op-1", 1); }).code(),
+  EXPECT_EQ(this->Recorded([](WriteTx& tx) { return tx.DeleteDocument(DocumentKind::kOperation, "op-1", 1); }).code(),
             ErrorCode::kConflict);
-  ASSERT_TRUE(Recorded([](WriteTx& tx) { return tx.DeleteDocument(DocumentKind::kOperation, "op-1", 2); }).ok());
-  auto again = put(Op("op-1", "alpha", R"({"v":"new"})"), kMustNotExist);
+  ASSERT_TRUE(this->Recorded([](WriteTx& tx) { return tx.DeleteDocument(DocumentKind::kOperation, "op-1", 2); }).ok());
+  auto again = put(TestFixture::Op("op-1", "alpha", R"({"v":"new"})"), kMustNotExist);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->version, 4) << "a version token is never reused, even after a delete";
   std::vector<Document> history;
-  ASSERT_TRUE(store_->Read([&](ReadTx& tx) {
+  ASSERT_TRUE(this->store_->Read([&](ReadTx& tx) {
     auto h = tx.DocumentHistory(DocumentKind::kOperation, "op-1");
     if (h.ok()) history = *h;
     return h.status();
@@ -171,17 +108,17 @@ TEST_F(SqliteStoreTest, VersionTokensRefuseStaleWrites) {
   EXPECT_EQ(history[3].body, R"({"v":"new"})");
 }
 
-TEST_F(SqliteStoreTest, ConcurrentWritersWithTheSameTokenExactlyOneWins) {
-  AddParty("alpha");
-  ASSERT_TRUE(Recorded([](WriteTx& tx) {
-    return tx.PutDocument(Op("op-1", "alpha", "{}"), kMustNotExist).status();
+TYPED_TEST(StoreContract, ConcurrentWritersWithTheSameTokenExactlyOneWins) {
+  this->AddParty("alpha");
+  ASSERT_TRUE(this->Recorded([](WriteTx& tx) {
+    return tx.PutDocument(TestFixture::Op("op-1", "alpha", "{}"), kMustNotExist).status();
   }).ok());
   std::atomic<int> won{0}, conflicted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
-      Status s = Recorded([&](WriteTx& tx) {
-        return tx.PutDocument(Op("op-1", "alpha", R"({"writer":)" + std::to_string(t) + "}"), 1).status();
+      Status s = this->Recorded([&](WriteTx& tx) {
+        return tx.PutDocument(TestFixture::Op("op-1", "alpha", R"({"writer":)" + std::to_string(t) + "}"), 1).status();
       });
       if (s.ok()) ++won;
       if (s.code() == ErrorCode::kConflict) ++conflicted;
@@ -190,39 +127,39 @@ TEST_F(SqliteStoreTest, ConcurrentWritersWithTheSameTokenExactlyOneWins) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(won.load(), 1);
   EXPECT_EQ(conflicted.load(), 7);
-  EXPECT_EQ(Get(DocumentKind::kOperation, "op-1")->version, 2);
+  EXPECT_EQ(this->Get(DocumentKind::kOperation, "op-1")->version, 2);
 }
 
-TEST_F(SqliteStoreTest, ConcurrentAppendsFormOneContiguousVerifiableChain) {
+TYPED_TEST(StoreContract, ConcurrentAppendsFormOneContiguousVerifiableChain) {
   constexpr int kThreads = 8, kPerThread = 40;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        auto e = store_->Append(EntryInput{"input", Actor(t), {}, R"({"i":)" + std::to_string(i) + "}"});
+        auto e = this->store_->Append(EntryInput{"input", Actor(t), {}, R"({"i":)" + std::to_string(i) + "}"});
         if (!e.ok()) ++failures;
       }
     });
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(Head(), static_cast<std::uint64_t>(kThreads * kPerThread));
-  EXPECT_TRUE(store_->VerifyRecord().ok());
-  const StoreStats st = store_->stats();
+  EXPECT_EQ(this->Head(), static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_TRUE(this->store_->VerifyRecord().ok());
+  const StoreStats st = this->store_->stats();
   EXPECT_EQ(st.write_calls, static_cast<std::uint64_t>(kThreads * kPerThread));
   EXPECT_EQ(st.record_entries, static_cast<std::uint64_t>(kThreads * kPerThread));
   EXPECT_LE(st.commits, st.write_calls);
 }
 
-TEST_F(SqliteStoreTest, OneFailingWriteInAGroupDoesNotUndoTheOthers) {
+TYPED_TEST(StoreContract, OneFailingWriteInAGroupDoesNotUndoTheOthers) {
   // Many concurrent writers so that groups form; every odd writer fails after appending.
   constexpr int kThreads = 16;
   std::vector<std::thread> threads;
   std::vector<Status> results(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      results[t] = store_->Write([&](WriteTx& tx) -> Status {
+      results[t] = this->store_->Write([&](WriteTx& tx) -> Status {
         auto e = tx.Append(EntryInput{"input", Actor(t), {}, "{}"});
         if (!e.ok()) return e.status();
         return t % 2 ? Status::Invalid("odd writer refuses") : Status::Ok();
@@ -231,7 +168,7 @@ TEST_F(SqliteStoreTest, OneFailingWriteInAGroupDoesNotUndoTheOthers) {
   }
   for (auto& th : threads) th.join();
   std::set<std::string> actors;
-  ASSERT_TRUE(store_->Read([&](ReadTx& tx) {
+  ASSERT_TRUE(this->store_->Read([&](ReadTx& tx) {
     auto all = tx.ListEntries(1, 100);
     if (!all.ok()) return all.status();
     for (const auto& e : *all) actors.insert(e.actor);
@@ -241,52 +178,52 @@ TEST_F(SqliteStoreTest, OneFailingWriteInAGroupDoesNotUndoTheOthers) {
     EXPECT_EQ(results[t].ok(), t % 2 == 0) << t;
     EXPECT_EQ(actors.count(Actor(t)), t % 2 == 0 ? 1u : 0u) << t;
   }
-  EXPECT_EQ(Head(), static_cast<std::uint64_t>(kThreads / 2));
-  EXPECT_TRUE(store_->VerifyRecord().ok());
+  EXPECT_EQ(this->Head(), static_cast<std::uint64_t>(kThreads / 2));
+  EXPECT_TRUE(this->store_->VerifyRecord().ok());
 }
 
-TEST_F(SqliteStoreTest, AnExceptionInAWriteFunctionIsAnErrorAndKeepsNothing) {
-  Status s = store_->Write([](WriteTx& tx) -> Status {
+TYPED_TEST(StoreContract, AnExceptionInAWriteFunctionIsAnErrorAndKeepsNothing) {
+  Status s = this->store_->Write([](WriteTx& tx) -> Status {
     (void)tx.Append(EntryInput{"input", "alpha", {}, "{}"});
     throw std::runtime_error("boom");
   });
   EXPECT_EQ(s.code(), ErrorCode::kInternal);
   EXPECT_NE(s.message().find("boom"), std::string::npos);
-  EXPECT_EQ(Head(), 0u);
-  EXPECT_TRUE(store_->Append(EntryInput{"input", "alpha", {}, "{}"}).ok());
+  EXPECT_EQ(this->Head(), 0u);
+  EXPECT_TRUE(this->store_->Append(EntryInput{"input", "alpha", {}, "{}"}).ok());
 }
 
-TEST_F(SqliteStoreTest, WriteFromInsideAWriteIsRefusedNotDeadlocked) {
+TYPED_TEST(StoreContract, WriteFromInsideAWriteIsRefusedNotDeadlocked) {
   Status inner;
-  Status s = store_->Write([&](WriteTx&) {
-    inner = store_->Write([](WriteTx&) { return Status::Ok(); });
+  Status s = this->store_->Write([&](WriteTx&) {
+    inner = this->store_->Write([](WriteTx&) { return Status::Ok(); });
     return Status::Ok();
   });
   EXPECT_TRUE(s.ok());
   EXPECT_EQ(inner.code(), ErrorCode::kInternal);
 }
 
-TEST_F(SqliteStoreTest, PartiesAndCredentialHashes) {
-  AddParty("alpha");
+TYPED_TEST(StoreContract, PartiesAndCredentialHashes) {
+  this->AddParty("alpha");
   Party dup{"alpha", "", "party", "", 0};
-  EXPECT_EQ(Recorded([&](WriteTx& tx) { return tx.CreateParty(dup); }).code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(this->Recorded([&](WriteTx& tx) { return tx.CreateParty(dup); }).code(), ErrorCode::kAlreadyExists);
   Party bad{"al pha", "", "party", "", 0};
-  EXPECT_EQ(Recorded([&](WriteTx& tx) { return tx.CreateParty(bad); }).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(this->Recorded([&](WriteTx& tx) { return tx.CreateParty(bad); }).code(), ErrorCode::kInvalidArgument);
   const std::string hash = record::TokenHashHex("secret-token-of-alpha");
   Credential c{hash, "alpha", "ops room", 0, false};
-  ASSERT_TRUE(Recorded([&](WriteTx& tx) { return tx.AddCredential(c); }).ok());
+  ASSERT_TRUE(this->Recorded([&](WriteTx& tx) { return tx.AddCredential(c); }).ok());
   Credential orphan{record::TokenHashHex("x"), "nobody", "", 0, false};
-  EXPECT_EQ(Recorded([&](WriteTx& tx) { return tx.AddCredential(orphan); }).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(this->Recorded([&](WriteTx& tx) { return tx.AddCredential(orphan); }).code(), ErrorCode::kNotFound);
   Credential found;
-  ASSERT_TRUE(store_->Read([&](ReadTx& tx) {
+  ASSERT_TRUE(this->store_->Read([&](ReadTx& tx) {
     auto f = tx.FindCredential(hash);
     if (f.ok()) found = *f;
     return f.status();
   }).ok());
   EXPECT_EQ(found.party_id, "alpha");
   EXPECT_FALSE(found.revoked);
-  ASSERT_TRUE(Recorded([&](WriteTx& tx) { return tx.RevokeCredential(hash); }).ok());
-  ASSERT_TRUE(store_->Read([&](ReadTx& tx) {
+  ASSERT_TRUE(this->Recorded([&](WriteTx& tx) { return tx.RevokeCredential(hash); }).ok());
+  ASSERT_TRUE(this->store_->Read([&](ReadTx& tx) {
     auto f = tx.FindCredential(hash);
     if (f.ok()) found = *f;
     return f.status();
@@ -294,21 +231,21 @@ TEST_F(SqliteStoreTest, PartiesAndCredentialHashes) {
   EXPECT_TRUE(found.revoked);
 }
 
-TEST_F(SqliteStoreTest, DeliveriesMoveForwardOnlyAndAreListedByDeadline) {
-  AddParty("alpha");
-  AddParty("bravo");
-  AddParty("charlie");
+TYPED_TEST(StoreContract, DeliveriesMoveForwardOnlyAndAreListedByDeadline) {
+  this->AddParty("alpha");
+  this->AddParty("bravo");
+  this->AddParty("charlie");
   Notice n{"n1", "advisory", "alpha", 5, "", R"({"text":"air support in area K until 14:00"})", 0};
   const std::vector<std::string> to{"bravo", "charlie", "bravo"};
-  ASSERT_TRUE(Recorded([&](WriteTx& tx) { return tx.CreateNotice(n, to, 5000); }).ok());
+  ASSERT_TRUE(this->Recorded([&](WriteTx& tx) { return tx.CreateNotice(n, to, 5000); }).ok());
   Notice unknown{"n2", "advisory", "alpha", 0, "", "{}", 0};
   const std::vector<std::string> nobody{"delta"};
-  EXPECT_EQ(Recorded([&](WriteTx& tx) { return tx.CreateNotice(unknown, nobody, 0); }).code(),
+  EXPECT_EQ(this->Recorded([&](WriteTx& tx) { return tx.CreateNotice(unknown, nobody, 0); }).code(),
             ErrorCode::kNotFound);
 
   auto update = [&](const char* who, DeliveryState to, TimeUs at) {
     Result<Delivery> out = Status::Internal("not run");
-    (void)Recorded([&](WriteTx& tx) {
+    (void)this->Recorded([&](WriteTx& tx) {
       out = tx.UpdateDelivery("n1", who, to, at);
       return out.status();
     });
@@ -327,7 +264,7 @@ TEST_F(SqliteStoreTest, DeliveriesMoveForwardOnlyAndAreListedByDeadline) {
   EXPECT_NE(late.status().message().find("acknowledged"), std::string::npos);
 
   std::vector<Delivery> overdue;
-  ASSERT_TRUE(store_->Read([&](ReadTx& tx) {
+  ASSERT_TRUE(this->store_->Read([&](ReadTx& tx) {
     DeliveryFilter f;
     f.states = {DeliveryState::kQueued, DeliveryState::kDelivered};
     f.deadline_before = 6000;
@@ -339,7 +276,7 @@ TEST_F(SqliteStoreTest, DeliveriesMoveForwardOnlyAndAreListedByDeadline) {
   EXPECT_EQ(overdue[0].recipient, "charlie");
 
   Result<Delivery> esc = Status::Internal("not run");
-  ASSERT_TRUE(Recorded([&](WriteTx& tx) {
+  ASSERT_TRUE(this->Recorded([&](WriteTx& tx) {
     esc = tx.Escalate("n1", "charlie", 1, 9, 9000);
     return esc.status();
   }).ok());
@@ -351,7 +288,7 @@ TEST_F(SqliteStoreTest, DeliveriesMoveForwardOnlyAndAreListedByDeadline) {
   EXPECT_EQ(update("charlie", DeliveryState::kAcknowledged, 9002).status().code(), ErrorCode::kConflict);
 }
 
-TEST_F(SqliteStoreTest, TrackBatchWithABadTrackKeepsNothing) {
+TYPED_TEST(StoreContract, TrackBatchWithABadTrackKeepsNothing) {
   TrackState a;
   a.id = "4b1806";
   a.party = "alpha";
@@ -362,18 +299,18 @@ TEST_F(SqliteStoreTest, TrackBatchWithABadTrackKeepsNothing) {
   b.id = "4b1807";
   b.alt_m = std::numeric_limits<double>::quiet_NaN();
   const std::vector<TrackState> batch{a, b};
-  Status s = Recorded([&](WriteTx& tx) { return tx.UpsertTracks(batch); });
+  Status s = this->Recorded([&](WriteTx& tx) { return tx.UpsertTracks(batch); });
   EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(s.message().find("track 1"), std::string::npos);
   EXPECT_NE(s.message().find("alt_m"), std::string::npos);
   a.alt_m = 3100;
   const std::vector<TrackState> good{a};
-  ASSERT_TRUE(Recorded([&](WriteTx& tx) { return tx.UpsertTracks(good); }).ok());
+  ASSERT_TRUE(this->Recorded([&](WriteTx& tx) { return tx.UpsertTracks(good); }).ok());
   a.alt_m = 3200;
   const std::vector<TrackState> newer{a};
-  ASSERT_TRUE(Recorded([&](WriteTx& tx) { return tx.UpsertTracks(newer); }).ok());
+  ASSERT_TRUE(this->Recorded([&](WriteTx& tx) { return tx.UpsertTracks(newer); }).ok());
   std::vector<TrackState> tracks;
-  ASSERT_TRUE(store_->Read([&](ReadTx& tx) {
+  ASSERT_TRUE(this->store_->Read([&](ReadTx& tx) {
     auto t = tx.ListTracks("alpha");
     if (t.ok()) tracks = *t;
     return t.status();
@@ -382,20 +319,20 @@ TEST_F(SqliteStoreTest, TrackBatchWithABadTrackKeepsNothing) {
   EXPECT_EQ(tracks[0].alt_m, 3200);
 }
 
-TEST_F(SqliteStoreTest, ReceiptsOnlyForWhatThePartySentOrWasShown) {
-  auto sent = store_->Append(EntryInput{"input", "alpha", {}, R"({"op":"op-1"})"});
-  auto shown = store_->Append(EntryInput{"delivery", "server", {"bravo"}, R"({"notice":"n1"})"});
+TYPED_TEST(StoreContract, ReceiptsOnlyForWhatThePartySentOrWasShown) {
+  auto sent = this->store_->Append(EntryInput{"input", "alpha", {}, R"({"op":"op-1"})"});
+  auto shown = this->store_->Append(EntryInput{"delivery", "server", {"bravo"}, R"({"notice":"n1"})"});
   ASSERT_TRUE(sent.ok() && shown.ok());
-  auto r1 = store_->IssueReceipt("alpha", sent->seq);
+  auto r1 = this->store_->IssueReceipt("alpha", sent->seq);
   ASSERT_TRUE(r1.ok()) << r1.status().ToString();
-  EXPECT_TRUE(record::VerifyReceipt(*r1, store_->public_key()).ok());
-  auto r2 = store_->IssueReceipt("bravo", shown->seq);
+  EXPECT_TRUE(record::VerifyReceipt(*r1, this->store_->public_key()).ok());
+  auto r2 = this->store_->IssueReceipt("bravo", shown->seq);
   ASSERT_TRUE(r2.ok());
-  EXPECT_TRUE(record::VerifyReceipt(*r2, store_->public_key()).ok());
-  EXPECT_EQ(store_->IssueReceipt("bravo", sent->seq).status().code(), ErrorCode::kPermissionDenied);
-  EXPECT_EQ(store_->IssueReceipt("alpha", 99).status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(record::VerifyReceipt(*r2, this->store_->public_key()).ok());
+  EXPECT_EQ(this->store_->IssueReceipt("bravo", sent->seq).status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(this->store_->IssueReceipt("alpha", 99).status().code(), ErrorCode::kNotFound);
   std::vector<record::Entry> bravo;
-  ASSERT_TRUE(store_->Read([&](ReadTx& tx) {
+  ASSERT_TRUE(this->store_->Read([&](ReadTx& tx) {
     auto l = tx.ListEntriesForParty("bravo", 1, 10);
     if (l.ok()) bravo = *l;
     return l.status();
@@ -404,19 +341,19 @@ TEST_F(SqliteStoreTest, ReceiptsOnlyForWhatThePartySentOrWasShown) {
   EXPECT_EQ(bravo[0].seq, shown->seq);
 }
 
-TEST_F(SqliteStoreTest, EntriesShownToAPartyWithinASeqRangeAscending) {
+TYPED_TEST(StoreContract, EntriesShownToAPartyWithinASeqRangeAscending) {
   std::vector<std::uint64_t> shown;
   for (int i = 0; i < 30; ++i) {
     // bravo is shown every third entry; alpha sends all of them (sending is not being shown).
     std::vector<std::string> audience;
     if (i % 3 == 0) audience.push_back("bravo");
-    auto e = store_->Append(EntryInput{"notice", "alpha", audience, "{\"i\":" + std::to_string(i) + "}"});
+    auto e = this->store_->Append(EntryInput{"notice", "alpha", audience, "{\"i\":" + std::to_string(i) + "}"});
     ASSERT_TRUE(e.ok());
     if (i % 3 == 0) shown.push_back(e->seq);
   }
   auto list = [&](std::uint64_t from, std::uint64_t to, std::size_t limit) {
     std::vector<std::uint64_t> out;
-    EXPECT_TRUE(store_->Read([&](ReadTx& tx) {
+    EXPECT_TRUE(this->store_->Read([&](ReadTx& tx) {
       auto l = tx.ListEntriesShownTo("bravo", from, to, limit);
       if (l.ok())
         for (const auto& e : *l) out.push_back(e.seq);
@@ -429,31 +366,10 @@ TEST_F(SqliteStoreTest, EntriesShownToAPartyWithinASeqRangeAscending) {
   EXPECT_EQ(list(shown[2] + 1, 1000, 2), (std::vector<std::uint64_t>{shown[3], shown[4]}));
   EXPECT_TRUE(list(shown[9] + 1, 1000, 10).empty());
   EXPECT_TRUE(list(10, 5, 10).empty());
-  EXPECT_FALSE(store_->Read([](ReadTx& tx) { return tx.ListEntriesShownTo("", 1, 2, 3).status(); }).ok());
+  EXPECT_FALSE(this->store_->Read([](ReadTx& tx) { return tx.ListEntriesShownTo("", 1, 2, 3).status(); }).ok());
 }
 
-TEST_F(SqliteStoreTest, SecondWriterOnTheSameDirectoryIsRefused) {
-  Options o;
-  o.data_dir = dir_.Sub("data");
-  auto second = OpenSqliteStore(o);
-  ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().code(), ErrorCode::kIo);
-  EXPECT_NE(second.status().message().find("in use"), std::string::npos);
-}
-
-TEST_F(SqliteStoreTest, ReadOnlyOpenReadsButRefusesWrites) {
-  ASSERT_TRUE(store_->Append(EntryInput{"input", "alpha", {}, "{}"}).ok());
-  store_.reset();
-  Options o;
-  o.data_dir = dir_.Sub("data");
-  o.read_only = true;
-  auto ro = OpenSqliteStore(o);
-  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
-  EXPECT_TRUE((*ro)->VerifyRecord().ok());
-  EXPECT_EQ((*ro)->Append(EntryInput{"input", "alpha", {}, "{}"}).status().code(), ErrorCode::kPermissionDenied);
-}
-
-TEST_F(SqliteStoreTest, AsyncWritesCompleteOnceEachInQueueOrder) {
+TYPED_TEST(StoreContract, AsyncWritesCompleteOnceEachInQueueOrder) {
   constexpr int kWrites = 200;
   std::mutex mu;
   std::condition_variable cv;
@@ -461,7 +377,7 @@ TEST_F(SqliteStoreTest, AsyncWritesCompleteOnceEachInQueueOrder) {
   int done = 0, failed = 0;
   for (int i = 0; i < kWrites; ++i) {
     auto seq = std::make_shared<std::uint64_t>(0);
-    store_->WriteAsync(
+    this->store_->WriteAsync(
         [seq, i](WriteTx& tx) -> Status {
           auto e = tx.Append(EntryInput{"input", "alpha", {}, R"({"i":)" + std::to_string(i) + "}"});
           if (e.ok()) *seq = e->seq;
@@ -484,19 +400,8 @@ TEST_F(SqliteStoreTest, AsyncWritesCompleteOnceEachInQueueOrder) {
     EXPECT_EQ(seqs[i], expected++) << "write " << i;
   }
   lock.unlock();
-  EXPECT_TRUE(store_->VerifyRecord().ok());
-}
-
-TEST_F(SqliteStoreTest, ClosingTheStoreCommitsQueuedAsyncWrites) {
-  std::atomic<int> ok{0};
-  for (int i = 0; i < 50; ++i) {
-    store_->WriteAsync([](WriteTx& tx) { return tx.Append(EntryInput{"input", "alpha", {}, "{}"}).status(); },
-                       [&](Status s) { ok += s.ok() ? 1 : 0; });
-  }
-  Reopen();  // destroys the first store
-  EXPECT_EQ(ok.load(), 50);
-  EXPECT_EQ(Head(), 50u);
+  EXPECT_TRUE(this->store_->VerifyRecord().ok());
 }
 
 }  // namespace
-}  // namespace deconflict::store
+}  // namespace deconflict::store::testing

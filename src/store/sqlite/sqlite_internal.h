@@ -16,7 +16,7 @@
 #include "core/status.h"
 #include "record/entry.h"
 #include "record/keys.h"
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace deconflict::store::sqlite {
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/sqlite_internal.h"
+#include "store/sqlite/sqlite_internal.h"
 
 namespace deconflict::store::sqlite {
 namespace {
