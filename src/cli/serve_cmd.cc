@@ -218,7 +218,8 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
                                    "data directory (SQLite store, record keys, admin token; short for --store "
                                    "sqlite:DIR); created if missing")
                         ->capture_default_str();
-  cmd->add_option("--store", args->store, "store URL: sqlite:DIR (default: the data directory); docs/storage.md")
+  cmd->add_option("--store", args->store,
+                  "store URL: sqlite:DIR (default: the data directory) or memory: (nothing kept); docs/storage.md")
       ->excludes(data_dir);
   cmd->add_option("--listen", args->listen, "address:port to listen on (default 127.0.0.1:8080)");
   cmd->add_flag("--demo", args->demo, "run the built-in two-party demo (parties blue and red, simulated traffic)");

@@ -13,15 +13,12 @@
 
 #include "record/verify.h"
 #include "store/contract.h"
-#include "store/sqlite/sqlite_test_backend.h"
+#include "store/contract_backends.h"
 
 namespace deconflict::store::testing {
 namespace {
 
 using record::EntryInput;
-
-// Every backend the contract runs over; a new backend adds its factory (store/contract.h) here.
-using Backends = ::testing::Types<SqliteBackend>;
 
 template <typename Backend>
 class StoreContract : public StoreContractTest<Backend> {};

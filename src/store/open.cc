@@ -1,11 +1,12 @@
 #include "store/open.h"
 
+#include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace deconflict::store {
 namespace {
 
-constexpr std::string_view kKnownSchemes = "sqlite:";
+constexpr std::string_view kKnownSchemes = "sqlite:, memory:";
 
 // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
 bool IsScheme(std::string_view s) {
@@ -48,6 +49,10 @@ Result<StoreUrl> ParseStoreUrl(std::string_view url) {
     if (!dir.ok()) return dir.status();
     return StoreUrl{scheme, std::move(*dir)};
   }
+  if (scheme == "memory") {
+    if (!location.empty()) return Status::Invalid(Quoted(url) + ": a memory store has no location (memory:)");
+    return StoreUrl{scheme, ""};
+  }
   return Status::Invalid(Quoted(url) + ": unknown scheme \"" + scheme + "\" (this build knows " +
                          std::string(kKnownSchemes) + ")");
 }
@@ -59,6 +64,12 @@ Result<std::unique_ptr<Store>> Open(std::string_view url, const OpenOptions& opt
 }
 
 Result<std::unique_ptr<Store>> Open(const StoreUrl& url, const OpenOptions& options) {
+  if (url.scheme == "memory") {
+    if (options.read_only) {
+      return Status::Invalid("a memory: store keeps nothing between processes: there is nothing to open read-only");
+    }
+    return OpenMemoryStore();
+  }
   if (url.scheme != "sqlite") {
     return Status::Invalid("store scheme \"" + url.scheme + "\" is unknown (this build knows " +
                            std::string(kKnownSchemes) + ")");

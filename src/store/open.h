@@ -3,6 +3,7 @@
 //
 //   sqlite:DIR         the embedded SQLite store in data directory DIR (store/sqlite/sqlite_store.h);
 //   sqlite:///ABS/DIR  the same with an absolute directory, URL style;
+//   memory:            an in-memory store (store/memory/memory_store.h): nothing is kept when it closes;
 //   DIR                a bare path (no "scheme:" before the first '/') means sqlite:DIR, so the default data
 //                      directory "data" is the SQLite store in ./data. A relative directory whose name has a
 //                      colon is written ./NAME.

@@ -33,6 +33,12 @@ TEST(StoreUrl, SqliteByNameOrByBarePath) {
   EXPECT_EQ(Parsed("1dir:x").location, "1dir:x") << "a scheme starts with a letter";
 }
 
+TEST(StoreUrl, MemoryHasNoLocation) {
+  EXPECT_EQ(Parsed("memory:").scheme, "memory");
+  EXPECT_NE(Refused("memory:/tmp/x").find("no location"), std::string::npos);
+  EXPECT_EQ(Parsed("memory").scheme, "sqlite") << "without the colon it is a directory named memory";
+}
+
 TEST(StoreUrl, UnknownSchemesAndEmptyLocationsAreRefusedNamingWhatIsWrong) {
   std::string m = Refused("postgresql://db.example/deconflict");
   EXPECT_NE(m.find("unknown scheme \"postgresql\""), std::string::npos) << m;
@@ -68,6 +74,22 @@ TEST(StoreOpen, SqliteURLAndBarePathOpenTheSameStore) {
   EXPECT_EQ((*audit)->Append(record::EntryInput{"input", "alpha", {}, "{}"}).status().code(),
             ErrorCode::kPermissionDenied);
   EXPECT_EQ(Open("nosuch:" + data).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(StoreOpen, MemoryURLOpensAnEmptyStoreEachTime) {
+  auto a = Open("memory:");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE((*a)->Append(record::EntryInput{"input", "alpha", {}, "{}"}).ok());
+  EXPECT_TRUE((*a)->VerifyRecord().ok());
+  auto b = Open("memory:");
+  ASSERT_TRUE(b.ok());
+  EXPECT_NE((*a)->public_key(), (*b)->public_key()) << "each memory store has its own key";
+  auto head = (*b)->Append(record::EntryInput{"input", "alpha", {}, "{}"});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->seq, 1u) << "nothing is shared between memory stores";
+  OpenOptions ro;
+  ro.read_only = true;
+  EXPECT_EQ(Open("memory:", ro).status().code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,12 +1,16 @@
 // store::Store — durable state of deconflict behind one interface, whatever the backend: the embedded SQLite
-// store (store/sqlite/) now, PostgreSQL next. Open one by URL with store::Open (store/open.h). This header and
-// store/types.h are the whole API; no backend type appears in them.
+// store (store/sqlite/), an in-memory one for tests (store/memory/), PostgreSQL next. Open one by URL with
+// store::Open (store/open.h). This header and store/types.h are the whole API; no backend type appears in them.
 //
 // Every write is one function run inside one transaction: Write(fn) runs fn(WriteTx&) and, if fn returns
 // OK, commits it together with every record entry fn appended. If fn returns an error, nothing fn did is
 // kept (no half-stored state, no record entry). A durable backend returns from Write only after the commit is
 // durable (SQLite: WAL + synchronous=FULL, i.e. fsync before return, docs/storage.md), so a caller may
 // acknowledge to the client as soon as Write returns OK.
+//
+// The rules every backend keeps — party ownership of documents, versions never reused and compare-and-set,
+// delivery transitions, the record head and the row commits ("rows") — live in one layer above the backends
+// (store/rules.h), so that every backend refuses and records the same way.
 //
 // Thread-safety: Store is safe for concurrent use from any number of threads. Reads see the last committed
 // state, one consistent snapshot per Read.

@@ -1,16 +1,9 @@
 // SQLite connections, statements and the schema of the embedded store.
 #include <sodium.h>
 
-#include <chrono>
-
 #include "store/sqlite/sqlite_internal.h"
 
 namespace deconflict::store::sqlite {
-
-TimeUs NowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status SqlError(sqlite3* db, int rc, std::string_view what) {
   const int ext = db ? sqlite3_extended_errcode(db) : rc;

@@ -1,6 +1,5 @@
 // The SQL of documents (operations, zones, agreements) and their history (SqlTx).
 #include "store/sqlite/sqlite_internal.h"
-#include "store/validate.h"
 
 namespace deconflict::store::sqlite {
 
@@ -32,10 +31,6 @@ Result<Document> ReadDocument(const Stmt& q) {
   return d;
 }
 
-std::string DocName(DocumentKind kind, std::string_view id) {
-  return std::string(DocumentKindName(kind)) + " " + std::string(id);
-}
-
 }  // namespace
 
 
@@ -44,7 +39,7 @@ Result<Document> SqlTx::GetDocument(DocumentKind kind, std::string_view id) {
   q.Bind(DocumentKindName(kind)).Bind(id);
   auto row = q.Step();
   if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound(DocName(kind, id) + " does not exist");
+  if (!*row) return Status::NotFound(DocumentName(kind, id) + " does not exist");
   return ReadDocument(q);
 }
 
@@ -73,99 +68,55 @@ Result<std::vector<Document>> SqlTx::DocumentHistory(DocumentKind kind, std::str
   return Collect<Document>(q, ReadDocument);
 }
 
-Status SqlTx::InsertHistory(const Document& d, bool deleted) {
+Status SqlTx::InsertHistory(const Document& d, bool deleted, const Seal& seal) {
   Stmt q(db_,
          "INSERT INTO document_history (kind, id, version, owner, counterparty, state, start_us, end_us, body,"
-         " updated_us, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.Bind(DocumentKindName(d.kind))
-      .Bind(d.id)
-      .Bind(d.version)
-      .Bind(d.owner)
-      .Bind(d.counterparty)
-      .Bind(d.state)
-      .Bind(d.start_us)
-      .Bind(d.end_us)
-      .Bind(d.body)
-      .Bind(d.updated_us)
-      .Bind(std::int64_t{deleted ? 1 : 0});
+         " updated_us, deleted, rseq, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.Bind(DocumentKindName(d.kind)).Bind(d.id).Bind(d.version).Bind(d.owner).Bind(d.counterparty).Bind(d.state);
+  q.Bind(d.start_us).Bind(d.end_us).Bind(d.body).Bind(d.updated_us).Bind(std::int64_t{deleted ? 1 : 0});
+  return BindSeal(q, seal).Run();
+}
+
+Result<std::int64_t> SqlTx::LastVersion(DocumentKind kind, std::string_view id) {
+  Stmt q(db_, "SELECT COALESCE(MAX(version), 0) FROM document_history WHERE kind = ? AND id = ?");
+  q.Bind(DocumentKindName(kind)).Bind(id);
+  auto row = q.Step();
+  if (!row.ok()) return row.status();
+  return q.Int(0);
+}
+
+Status SqlTx::InsertDocument(const Document& d, const Seal& seal) {
+  Stmt q(db_, Sql({"INSERT INTO documents (", kDocCols, ", rseq, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}));
+  q.Bind(DocumentKindName(d.kind)).Bind(d.id).Bind(d.owner).Bind(d.counterparty).Bind(d.state);
+  q.Bind(d.start_us).Bind(d.end_us).Bind(d.body).Bind(d.version).Bind(d.updated_us);
+  return BindSeal(q, seal).Run();
+}
+
+Result<std::optional<std::string>> SqlTx::ReplaceDocument(const Document& d, std::int64_t version,
+                                                          const Seal& seal) {
+  auto before = StoredDigest(StateTable("documents"), {DocumentKindName(d.kind), d.id});
+  if (!before.ok()) return before.status();
+  // Compare-and-set: the row changes only if it is still at the expected version.
+  Stmt q(db_,
+         "UPDATE documents SET owner = ?, counterparty = ?, state = ?, start_us = ?, end_us = ?, body = ?,"
+         " version = ?, updated_us = ?, rseq = ?, digest = ? WHERE kind = ? AND id = ? AND version = ?");
+  q.Bind(d.owner).Bind(d.counterparty).Bind(d.state).Bind(d.start_us).Bind(d.end_us).Bind(d.body).Bind(d.version);
+  q.Bind(d.updated_us);
+  BindSeal(q, seal).Bind(DocumentKindName(d.kind)).Bind(d.id).Bind(version);
   if (Status s = q.Run(); !s.ok()) return s;
-  return SealRow(StateTable("document_history"), {DocumentKindName(d.kind), d.id, std::to_string(d.version)}, "");
+  if (sqlite3_changes(db_.raw()) != 1) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(*before));
 }
 
-Result<Document> SqlTx::PutDocument(const Document& in, std::int64_t expected_version) {
-  if (Status s = CheckWritable(); !s.ok()) return s;
-  if (Status s = ValidateDocument(in); !s.ok()) return s;
-  if (expected_version < kAnyVersion) {
-    return Status::Invalid(DocName(in.kind, in.id) + ": expected version " + std::to_string(expected_version) +
-                           " is not a version token");
-  }
-  auto current = GetDocument(in.kind, in.id);
-  if (!current.ok() && current.status().code() != ErrorCode::kNotFound) return current.status();
-  const bool exists = current.ok();
-  if (exists && current->owner != in.owner) {
-    return Status(ErrorCode::kPermissionDenied,
-                  DocName(in.kind, in.id) + " is owned by " + current->owner + ", not " + in.owner);
-  }
-  Document d = in;
-  d.updated_us = NowUs();
-  if (!exists) {
-    if (expected_version > 0) return Status::NotFound(DocName(in.kind, in.id) + " does not exist");
-    // Versions are never reused, even after a delete: continue after the last version in history.
-    Stmt last(db_, "SELECT COALESCE(MAX(version), 0) FROM document_history WHERE kind = ? AND id = ?");
-    last.Bind(DocumentKindName(d.kind)).Bind(d.id);
-    auto row = last.Step();
-    if (!row.ok()) return row.status();
-    d.version = last.Int(0) + 1;
-    Stmt q(db_, Sql({"INSERT INTO documents (", kDocCols, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}));
-    q.Bind(DocumentKindName(d.kind)).Bind(d.id).Bind(d.owner).Bind(d.counterparty).Bind(d.state);
-    q.Bind(d.start_us).Bind(d.end_us).Bind(d.body).Bind(d.version).Bind(d.updated_us);
-    if (Status s = q.Run(); !s.ok()) return s;
-    if (Status s = SealRow(StateTable("documents"), {DocumentKindName(d.kind), d.id}, ""); !s.ok()) return s;
-  } else {
-    if (expected_version == kMustNotExist) {
-      return Status(ErrorCode::kAlreadyExists,
-                    DocName(in.kind, in.id) + " already exists (version " + std::to_string(current->version) + ")");
-    }
-    const std::int64_t expected = expected_version == kAnyVersion ? current->version : expected_version;
-    d.version = expected + 1;
-    auto before = StoredDigest(StateTable("documents"), {DocumentKindName(d.kind), d.id});
-    if (!before.ok()) return before.status();
-    // Compare-and-set: the row changes only if it is still at the expected version.
-    Stmt q(db_,
-           "UPDATE documents SET counterparty = ?, state = ?, start_us = ?, end_us = ?, body = ?, version = ?,"
-           " updated_us = ? WHERE kind = ? AND id = ? AND version = ?");
-    q.Bind(d.counterparty).Bind(d.state).Bind(d.start_us).Bind(d.end_us).Bind(d.body).Bind(d.version);
-    q.Bind(d.updated_us).Bind(DocumentKindName(d.kind)).Bind(d.id).Bind(expected);
-    if (Status s = q.Run(); !s.ok()) return s;
-    if (sqlite3_changes(db_.raw()) != 1) {
-      return Status::Conflict("stale version token: " + DocName(in.kind, in.id) + " is at version " +
-                              std::to_string(current->version) + ", the write expected version " +
-                              std::to_string(expected));
-    }
-    if (Status s = SealRow(StateTable("documents"), {DocumentKindName(d.kind), d.id}, *before); !s.ok()) return s;
-  }
-  if (Status s = InsertHistory(d, false); !s.ok()) return s;
-  return d;
-}
-
-Status SqlTx::DeleteDocument(DocumentKind kind, std::string_view id, std::int64_t expected_version) {
-  if (Status s = CheckWritable(); !s.ok()) return s;
-  auto current = GetDocument(kind, id);
-  if (!current.ok()) return current.status();
-  if (expected_version != kAnyVersion && expected_version != current->version) {
-    return Status::Conflict("stale version token: " + DocName(kind, id) + " is at version " +
-                            std::to_string(current->version) + ", the delete expected version " +
-                            std::to_string(expected_version));
-  }
-  if (Status s = DropRow(StateTable("documents"), {DocumentKindName(kind), std::string(id)}); !s.ok()) return s;
+Result<std::optional<std::string>> SqlTx::RemoveDocument(DocumentKind kind, std::string_view id,
+                                                         std::int64_t version) {
+  auto before = StoredDigest(StateTable("documents"), {DocumentKindName(kind), std::string(id)});
+  if (!before.ok()) return before.status();
   Stmt q(db_, "DELETE FROM documents WHERE kind = ? AND id = ? AND version = ?");
-  q.Bind(DocumentKindName(kind)).Bind(id).Bind(current->version);
+  q.Bind(DocumentKindName(kind)).Bind(id).Bind(version);
   if (Status s = q.Run(); !s.ok()) return s;
-  Document tomb = *current;
-  tomb.version += 1;
-  tomb.state = "deleted";
-  tomb.updated_us = NowUs();
-  return InsertHistory(tomb, true);
+  if (sqlite3_changes(db_.raw()) != 1) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(*before));
 }
 
 }  // namespace deconflict::store::sqlite

@@ -94,7 +94,7 @@ Status WriteVerifiedHead(Db& db, const record::Signer& signer, const VerifiedHea
 
 Status VerifyChain(Db& db, const record::PublicKey& pk, const std::optional<VerifiedHead>& from,
                    IntegrityReport* report, VerifiedHead* head) {
-  SqlTx tx(db, nullptr, nullptr, nullptr);
+  SqlTx tx(db);
   record::ChainVerifier verifier(pk);
   if (from) {
     auto e = tx.GetEntry(from->seq);
@@ -124,18 +124,19 @@ Status VerifyState(Db& db, const std::string& state_key, std::uint64_t from_seq,
   std::set<std::uint64_t> referenced;
   std::map<std::uint64_t, std::vector<RowCommit>> claims;  // entry -> the stored rows that say it wrote them
   for (const TableSpec* t : StateTables()) {
-    Stmt q(db, t->SelectAll());
+    Stmt q(db, SelectAll(*t));
     const int n = static_cast<int>(t->cols.size());
     for (;;) {
       auto row = q.Step();
       if (!row.ok()) return row.status();
       if (!*row) break;
-      const std::string object = t->name(t->KeyOf(q));
+      const Row stored = RowOf(*t, q);
+      const std::string object = stored.name();
       const auto rseq = static_cast<std::uint64_t>(q.Int(n));
       const std::string digest = q.Text(n + 1);
       if (rseq == 0 || digest.empty())
         return Status::Corruption(object + " is not sealed: no record entry wrote it (inserted outside deconflict)");
-      if (RowDigest(state_key, *t, rseq, q) != digest)
+      if (RowDigest(state_key, t->table, rseq, stored.values) != digest)
         return Status::Corruption(object + " was changed outside deconflict: it is not what " + Seq(rseq) +
                                   " wrote (its stored content does not match its seal)");
       claims[rseq].push_back(RowCommit{"put", t->table, object, digest});
@@ -156,7 +157,7 @@ Status VerifyState(Db& db, const std::string& state_key, std::uint64_t from_seq,
       referenced.insert(static_cast<std::uint64_t>(q.Int(0)));
     }
   }
-  SqlTx tx(db, nullptr, nullptr, nullptr);
+  SqlTx tx(db);
   for (std::uint64_t seq : referenced) {
     auto e = tx.GetEntry(seq);
     if (!e.ok() && e.status().code() == ErrorCode::kNotFound)

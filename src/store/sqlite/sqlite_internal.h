@@ -1,11 +1,13 @@
-// INTERNAL to the SQLite backend: include only from src/store/sqlite_*.cc. Not part of the store API
-// (store/store.h is); nothing outside src/store/ sees SQLite types.
+// INTERNAL to the SQLite backend: include only from src/store/sqlite/. Not part of the store API (store/store.h
+// is); nothing outside src/store/sqlite/ sees SQLite types.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <algorithm>
 #include <initializer_list>
@@ -16,6 +18,7 @@
 #include "core/status.h"
 #include "record/entry.h"
 #include "record/keys.h"
+#include "store/rules.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace deconflict::store::sqlite {
@@ -78,13 +81,6 @@ class Stmt {
   Status status_;
 };
 
-// The chain head the writer appends after.
-struct ChainHead {
-  std::uint64_t seq = 0;
-  std::int64_t time_us = 0;
-  record::Hash hash = record::kZeroHash;
-};
-
 // Reads the last entry's seq/time/hash (zero head when the record is empty).
 Result<ChainHead> ReadHead(Db& db);
 
@@ -94,37 +90,18 @@ Status EnsureSchema(Db& db, bool* adopt);
 // The key of the row digests (meta state_key), 32 bytes.
 Result<std::string> ReadStateKey(Db& db);
 
-// A table of state tied to the record (sqlite_state.cc): its key columns and the columns its digest covers (the
-// keys first), and how to name one of its rows in a message ("notice n-1", "delivery of notice n-1 to red").
-struct TableSpec {
-  const char* table;
-  std::vector<const char*> keys;
-  std::vector<const char*> cols;
-  std::string (*name)(const std::vector<std::string>& key);
-  std::string SelectAll() const;  // "SELECT <cols>, rseq, digest FROM <table>"
-  std::string WhereKey() const;   // " WHERE k1 = ? AND k2 = ?"
-  std::vector<std::string> KeyOf(const Stmt& row) const;  // the key of a row selected with the keys first
-};
-// parties, credentials, documents, document_history, tracks, notices, deliveries.
-const std::vector<const TableSpec*>& StateTables();
-const TableSpec& StateTable(std::string_view name);
+// The SQL of a state table (store/seal.h TableSpec): "SELECT <cols>, rseq, digest FROM <table>", " WHERE k1 = ? AND
+// k2 = ?", the key of a row selected with the keys first, and the row's values as stored (for its digest).
+std::string SelectAll(const TableSpec& t);
+std::string WhereKey(const TableSpec& t);
+std::vector<std::string> KeyOf(const TableSpec& t, const Stmt& row);
+Row RowOf(const TableSpec& t, const Stmt& row);
 
-// One row a record entry commits to: written ("put") or replaced/deleted ("drop"), by digest.
-struct RowCommit {
-  std::string op, table, object, digest;
-};
-// Keyed BLAKE2b-256 (hex) of the row `row` is positioned on (columns t.cols first) as written by entry rseq.
-std::string RowDigest(const std::string& state_key, const TableSpec& t, std::uint64_t rseq, const Stmt& row);
-// The root an entry's payload "rows" holds: BLAKE2b-256 over the commits in order (docs/storage.md).
-std::string RowsRoot(const std::vector<RowCommit>& commits);
-
-// ReadTx/WriteTx over one connection. For reads only, construct with head == nullptr (writes then
-// return kPermissionDenied).
-class SqlTx final : public WriteTx {
+// The rows of one connection: the reads of ReadTx and the row writes of RowTx (store/rules.h), in the caller's
+// transaction. Reads only, unless the caller runs it inside a write transaction of the writer connection.
+class SqlTx final : public RowTx {
  public:
-  SqlTx(Db& db, ChainHead* head, const record::Signer* signer, std::uint64_t* appended,
-        const std::string* state_key = nullptr)
-      : db_(db), head_(head), signer_(signer), appended_(appended), state_key_(state_key) {}
+  explicit SqlTx(Db& db) : db_(db) {}
 
   Result<Party> GetParty(std::string_view id) override;
   Result<std::vector<Party>> ListParties() override;
@@ -146,49 +123,34 @@ class SqlTx final : public WriteTx {
                                                         std::uint64_t to_seq, std::size_t limit) override;
   Status ScanEntries(std::uint64_t from_seq, const std::function<Status(const record::Entry&)>& visit) override;
 
-  Result<record::Entry> Append(record::EntryInput input) override;
-  Status CreateParty(Party& party) override;
-  Status AddCredential(Credential& credential) override;
-  Status RevokeCredential(std::string_view token_hash) override;
-  Result<Document> PutDocument(const Document& doc, std::int64_t expected_version) override;
-  Status DeleteDocument(DocumentKind kind, std::string_view id, std::int64_t expected_version) override;
-  Status UpsertTracks(std::span<const TrackState> tracks) override;
-  Status CreateNotice(Notice& notice, std::span<const std::string> recipients, TimeUs deadline_us) override;
-  Result<Delivery> UpdateDelivery(std::string_view notice_id, std::string_view recipient, DeliveryState to,
-                                  TimeUs at_us) override;
-  Result<Delivery> Escalate(std::string_view notice_id, std::string_view recipient, int level, int priority,
-                            TimeUs new_deadline_us) override;
+  Status InsertParty(const Party& p, const Seal& seal) override;
+  Status InsertCredential(const Credential& c, const Seal& seal) override;
+  Status InsertDocument(const Document& d, const Seal& seal) override;
+  Status InsertHistory(const Document& d, bool deleted, const Seal& seal) override;
+  Status InsertNotice(const Notice& n, const Seal& seal) override;
+  Status InsertDelivery(const Delivery& d, const Seal& seal) override;
+  Result<std::string> ReplaceCredential(const Credential& c, const Seal& seal) override;
+  Result<std::string> ReplaceDelivery(const Delivery& d, const Seal& seal) override;
+  Result<std::string> UpsertTrack(const TrackState& t, const Seal& seal) override;
+  Result<std::optional<std::string>> ReplaceDocument(const Document& d, std::int64_t version,
+                                                     const Seal& seal) override;
+  Result<std::optional<std::string>> RemoveDocument(DocumentKind kind, std::string_view id,
+                                                    std::int64_t version) override;
+  Result<std::int64_t> LastVersion(DocumentKind kind, std::string_view id) override;
+  Status InsertEntry(const record::Entry& e, std::span<const RowCommit> commits) override;
 
-  // Seals every row of every state table and commits them by one entry (migration from schema version 1).
-  Status AdoptAll();
-  // Rows written since the last Append: a write function must append an entry after its last state change (the
-  // entry commits to the rows). The store refuses the write otherwise (UncommittedRowsError, kInternal).
-  std::size_t uncommitted_rows() const { return pending_.size(); }
-  Status UncommittedRowsError() const;
+  // The digest of the seal of row `key` of table t ("" when absent or not sealed).
+  Result<std::string> StoredDigest(const TableSpec& t, const std::vector<std::string>& key);
 
  private:
-  Status CheckWritable() const;
-  Status InsertHistory(const Document& d, bool deleted);
-  Status WriteDelivery(const Delivery& d);
   Result<std::vector<record::Entry>> QueryEntries(const std::string& sql, std::uint64_t from_seq,
                                                   std::string_view party, std::size_t limit);
 
-  // Sealing (sqlite_state.cc). SealRow: after a row is written, stamps it with the seq of the next entry and
-  // its digest, and queues its commit (and the drop of `replaced`, the digest it had before, if any).
-  // DropRow: before a row is deleted, queues the drop of its digest. The next Append commits to the queue.
-  Result<std::string> StoredDigest(const TableSpec& t, const std::vector<std::string>& key);
-  Status SealRow(const TableSpec& t, const std::vector<std::string>& key, const std::string& replaced);
-  Status DropRow(const TableSpec& t, const std::vector<std::string>& key);
-  Result<std::string> CommitRows(std::string payload);  // adds "rows" to the payload when rows are queued
-  Status StoreRowCommits(std::uint64_t seq);            // the queued commits, as entry seq's
-
   Db& db_;
-  ChainHead* head_;
-  const record::Signer* signer_;
-  std::uint64_t* appended_;
-  const std::string* state_key_;
-  std::vector<RowCommit> pending_;
 };
+
+// Seals every row of every state table and commits them by one entry (migration from schema version 1).
+Status AdoptAll(Db& db, RulesTx& tx);
 
 // ---- helpers of the SQL files ----
 
@@ -221,11 +183,12 @@ inline Result<T> One(Stmt& q, ReadFn read, const std::string& missing) {
   return Result<T>(read(q));
 }
 
+// Binds a row's seal (store/seal.h): its rseq and digest columns.
+inline Stmt& BindSeal(Stmt& q, const Seal& seal) { return q.Bind(static_cast<std::int64_t>(seal.rseq)).Bind(seal.digest); }
+
 inline std::int64_t Limit(std::size_t limit) {
   return static_cast<std::int64_t>(std::min<std::size_t>(limit, static_cast<std::size_t>(INT64_MAX)));
 }
-
-TimeUs NowUs();
 
 inline constexpr const char* kDatabaseFile = "deconflict.db";
 

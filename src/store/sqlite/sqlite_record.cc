@@ -1,4 +1,4 @@
-// The SQL of the record (SqlTx): reading entries, and appending one with the commit of the rows written before it.
+// The SQL of the record (SqlTx): reading entries, and storing one with its audience and the rows it commits to.
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -105,19 +105,7 @@ Status SqlTx::ScanEntries(std::uint64_t from_seq, const std::function<Status(con
   }
 }
 
-Result<record::Entry> SqlTx::Append(record::EntryInput input) {
-  if (Status s = CheckWritable(); !s.ok()) return s;
-  if (Status s = record::NormalizeInput(input); !s.ok()) return s;
-  auto payload = CommitRows(std::move(input.payload));  // the rows written since the last entry
-  if (!payload.ok()) return payload.status();
-  input.payload = std::move(*payload);
-  record::Entry e;
-  e.time_us = std::max(NowUs(), head_->time_us);  // never before the previous entry
-  e.kind = std::move(input.kind);
-  e.actor = std::move(input.actor);
-  e.audience = std::move(input.audience);
-  e.payload = std::move(input.payload);
-  record::SealEntry(e, head_->seq, head_->hash, *signer_);
+Status SqlTx::InsertEntry(const record::Entry& e, std::span<const RowCommit> commits) {
   Stmt q(db_, Sql({"INSERT INTO record_entries (", kEntryCols, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"}));
   q.Bind(static_cast<std::int64_t>(e.seq)).Bind(e.time_us).Bind(e.kind).Bind(e.actor);
   q.Bind(nlohmann::json(e.audience).dump()).Bind(e.payload);
@@ -128,10 +116,14 @@ Result<record::Entry> SqlTx::Append(record::EntryInput input) {
     a.Bind(party).Bind(static_cast<std::int64_t>(e.seq));
     if (Status s = a.Run(); !s.ok()) return s;
   }
-  if (Status s = StoreRowCommits(e.seq); !s.ok()) return s;
-  *head_ = ChainHead{e.seq, e.time_us, e.hash};
-  if (appended_) ++*appended_;
-  return e;
+  for (std::size_t i = 0; i < commits.size(); ++i) {
+    const RowCommit& c = commits[i];
+    Stmt r(db_, "INSERT INTO row_commits (seq, idx, op, tbl, object, digest) VALUES (?, ?, ?, ?, ?, ?)");
+    r.Bind(static_cast<std::int64_t>(e.seq)).Bind(static_cast<std::int64_t>(i)).Bind(c.op).Bind(c.table);
+    r.Bind(c.object).Bind(c.digest);
+    if (Status s = r.Run(); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 }  // namespace deconflict::store::sqlite

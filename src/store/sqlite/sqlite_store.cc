@@ -5,11 +5,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <filesystem>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -17,6 +14,7 @@
 #include "record/verify.h"
 #include "store/sqlite/sqlite_integrity.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/write_queue.h"
 
 namespace deconflict::store {
 
@@ -43,8 +41,11 @@ class SqliteStore final : public Store {
   void WriteAsync(std::function<Status(WriteTx&)> fn, std::function<void(Status)> done) override;
   Status Read(const std::function<Status(ReadTx&)>& fn) override;
   const record::PublicKey& public_key() const override { return pk_; }
-  Result<record::Receipt> IssueReceipt(std::string_view party, std::uint64_t seq) override;
-  Status VerifyRecord() override;
+  Result<record::Receipt> IssueReceipt(std::string_view party, std::uint64_t seq) override {
+    if (!signer_) return {Status(ErrorCode::kPermissionDenied, "store is open read-only: no signing key")};
+    return store::IssueReceipt(*this, *signer_, party, seq);
+  }
+  Status VerifyRecord() override { return store::VerifyRecord(*this, pk_); }
   Result<IntegrityReport> VerifyIntegrity(bool full) override;
   std::vector<std::string> open_notes() const override { return notes_; }
   StoreStats stats() const override {
@@ -53,16 +54,12 @@ class SqliteStore final : public Store {
   }
 
  private:
-  struct Job {
-    std::function<Status(WriteTx&)> fn;
-    std::function<void(Status)> done;
-  };
-  // Queues a job; gives it back when the store is closed.
-  std::unique_ptr<Job> Enqueue(std::unique_ptr<Job> job);
+  using Job = WriteQueue::Job;
 
   explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
-  void WriterLoop();
-  void RunGroup(std::vector<std::unique_ptr<Job>>& group);
+  // Runs each job in its own savepoint of one transaction and commits once (group commit).
+  std::vector<Status> RunGroup(const std::vector<Job*>& group);
+  Status RunJob(Db& db, Job& job, ChainHead& head, std::uint64_t* appended, Status* lost);
   // Runs fn on a reader connection inside one read transaction.
   Status ReadDb(const std::function<Status(Db&)>& fn);
   // Seals the rows of a migrated version 1 database and commits them by one record entry (before the writer runs).
@@ -81,14 +78,9 @@ class SqliteStore final : public Store {
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<std::unique_ptr<Job>> queue_;
-  bool stopping_ = false;
-  std::thread writer_thread_;
-
   mutable std::mutex stats_mu_;
   StoreStats stats_;
+  std::unique_ptr<WriteQueue> queue_;  // absent when read_only; closed first on destruction
 };
 
 Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
@@ -169,91 +161,70 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteOptions& options) {
   if (options.verify_on_open) {
     if (Status s = store->VerifyRecord(); !s.ok()) return s;
   }
-  if (!options.read_only) store->writer_thread_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  if (!options.read_only) {
+    store->queue_ = std::make_unique<WriteQueue>(
+        options.max_group, [s = store.get()](const std::vector<Job*>& group) { return s->RunGroup(group); });
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 
 SqliteStore::~SqliteStore() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (writer_thread_.joinable()) writer_thread_.join();  // commits what is queued first
+  queue_.reset();  // commits what is queued first
   readers_.clear();
   writer_.reset();
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
-std::unique_ptr<SqliteStore::Job> SqliteStore::Enqueue(std::unique_ptr<Job> job) {
-  {
-    std::lock_guard lock(queue_mu_);
-    if (stopping_) return job;
-    queue_.push_back(std::move(job));
-  }
-  queue_cv_.notify_one();
-  return nullptr;
-}
-
 void SqliteStore::WriteAsync(std::function<Status(WriteTx&)> fn, std::function<void(Status)> done) {
-  if (options_.read_only) return done(Status(ErrorCode::kPermissionDenied, "store is open read-only"));
-  if (auto refused = Enqueue(std::make_unique<Job>(Job{std::move(fn), std::move(done)}))) {
-    refused->done(Status::Io("store is closed"));
-  }
+  if (!queue_) return done(Status(ErrorCode::kPermissionDenied, "store is open read-only"));
+  queue_->WriteAsync(std::move(fn), std::move(done));
 }
 
 Status SqliteStore::Write(const std::function<Status(WriteTx&)>& fn) {
-  if (options_.read_only) return {ErrorCode::kPermissionDenied, "store is open read-only"};
-  if (std::this_thread::get_id() == writer_thread_.get_id()) {
-    return Status::Internal("Store::Write called from inside a write function; use its WriteTx instead");
-  }
-  std::promise<Status> promise;
-  std::future<Status> result = promise.get_future();
-  // fn is borrowed: Write does not return before the job is finished with it.
-  auto job = std::make_unique<Job>(Job{[&fn](WriteTx& tx) { return fn(tx); },
-                                       [&promise](Status s) { promise.set_value(std::move(s)); }});
-  if (Enqueue(std::move(job))) return Status::Io("store is closed");
-  return result.get();
+  if (!queue_) return {ErrorCode::kPermissionDenied, "store is open read-only"};
+  return queue_->Write(fn);
 }
 
-void SqliteStore::WriterLoop() {
-  for (;;) {
-    std::vector<std::unique_ptr<Job>> group;
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is committed
-      while (!queue_.empty() && group.size() < options_.max_group) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    RunGroup(group);
+// Runs one job in its own savepoint under the rules (store/rules.h). A failed job is rolled back to its savepoint
+// alone (and the head restored); *lost is set when the whole transaction is gone.
+Status SqliteStore::RunJob(Db& db, Job& job, ChainHead& head, std::uint64_t* appended, Status* lost) {
+  if (Status s = Stmt(db, "SAVEPOINT job").Run(); !s.ok()) {
+    *lost = s;
+    return s;
   }
+  const ChainHead saved_head = head;
+  SqlTx rows(db);
+  RulesTx tx(rows, head, *signer_, state_key_);
+  Status s = RunWriteFunction(job.fn, tx);
+  if (sqlite3_get_autocommit(db.raw())) {  // SQLite rolled the whole transaction back (I/O error, disk full)
+    *lost = s.ok() ? Status::Io("the transaction was rolled back by SQLite") : s;
+    return s;
+  }
+  if (s.ok()) {
+    if (Status r = Stmt(db, "RELEASE job").Run(); !r.ok()) *lost = r;
+    *appended += tx.appended();
+  } else {
+    Status r = Stmt(db, "ROLLBACK TO job").Run();
+    if (r.ok()) r = Stmt(db, "RELEASE job").Run();
+    if (!r.ok()) *lost = r;
+    head = saved_head;
+  }
+  return s;
 }
 
 // Runs each job in its own savepoint of one transaction and commits once (group commit). A failed job
 // is rolled back to its savepoint alone; a failed COMMIT fails every job of the group.
-void SqliteStore::RunGroup(std::vector<std::unique_ptr<Job>>& group) {
+std::vector<Status> SqliteStore::RunGroup(const std::vector<Job*>& group) {
   Db& db = *writer_;
   std::vector<Status> results(group.size(), Status::Internal("write was not run"));
   auto finish = [&] {
     std::uint64_t ok = 0;
     for (const Status& r : results) ok += r.ok() ? 1 : 0;
-    {
-      std::lock_guard lock(stats_mu_);
-      stats_.write_calls += ok;
-      stats_.write_failures += group.size() - ok;
-    }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      try {
-        group[i]->done(results[i]);
-      } catch (...) {
-        // A completion callback must not throw; the write's outcome stands regardless.
-      }
-    }
+    std::lock_guard lock(stats_mu_);
+    stats_.write_calls += ok;
+    stats_.write_failures += group.size() - ok;
+    return results;
   };
-
   if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) {
     std::fill(results.begin(), results.end(), s);
     return finish();
@@ -266,38 +237,7 @@ void SqliteStore::RunGroup(std::vector<std::unique_ptr<Job>>& group) {
   }
   std::uint64_t appended = 0;
   Status lost;  // set when the whole transaction is gone
-  for (std::size_t i = 0; i < group.size() && lost.ok(); ++i) {
-    const ChainHead saved_head = *head;
-    const std::uint64_t saved_appended = appended;
-    if (Status s = Stmt(db, "SAVEPOINT job").Run(); !s.ok()) {
-      lost = s;
-      break;
-    }
-    SqlTx tx(db, &*head, &*signer_, &appended, &state_key_);
-    Status s;
-    try {
-      s = group[i]->fn(tx);
-    } catch (const std::exception& e) {
-      s = Status::Internal(std::string("write function threw: ") + e.what());
-    } catch (...) {
-      s = Status::Internal("write function threw a non-standard exception");
-    }
-    if (s.ok() && tx.uncommitted_rows() > 0) s = tx.UncommittedRowsError();  // state the record would not say
-    if (sqlite3_get_autocommit(db.raw())) {  // SQLite rolled the whole transaction back (I/O error, disk full)
-      lost = s.ok() ? Status::Io("the transaction was rolled back by SQLite") : s;
-      break;
-    }
-    if (s.ok()) {
-      if (Status r = Stmt(db, "RELEASE job").Run(); !r.ok()) lost = r;
-    } else {
-      Status r = Stmt(db, "ROLLBACK TO job").Run();
-      if (r.ok()) r = Stmt(db, "RELEASE job").Run();
-      if (!r.ok()) lost = r;
-      *head = saved_head;
-      appended = saved_appended;
-    }
-    results[i] = s;
-  }
+  for (std::size_t i = 0; i < group.size() && lost.ok(); ++i) results[i] = RunJob(db, *group[i], *head, &appended, &lost);
   if (lost.ok()) {
     if (Status c = db.Exec("COMMIT"); !c.ok()) lost = c;
   }
@@ -314,12 +254,12 @@ void SqliteStore::RunGroup(std::vector<std::unique_ptr<Job>>& group) {
     stats_.record_entries += appended;
     stats_.max_batch = std::max<std::uint64_t>(stats_.max_batch, group.size());
   }
-  finish();
+  return finish();
 }
 
 Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
   return ReadDb([&](Db& db) {
-    SqlTx tx(db, nullptr, nullptr, nullptr);
+    SqlTx tx(db);
     return fn(tx);
   });
 }
@@ -351,47 +291,10 @@ Status SqliteStore::ReadDb(const std::function<Status(Db&)>& fn) {
   return s;
 }
 
-Result<record::Receipt> SqliteStore::IssueReceipt(std::string_view party, std::uint64_t seq) {
-  if (!signer_) return {Status(ErrorCode::kPermissionDenied, "store is open read-only: no signing key")};
-  std::optional<record::Entry> entry;
-  Status s = Read([&](ReadTx& tx) -> Status {
-    auto e = tx.GetEntry(seq);
-    if (!e.ok()) return e.status();
-    entry = std::move(*e);
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  const bool concerns = entry->actor == party ||
-                        std::binary_search(entry->audience.begin(), entry->audience.end(), std::string(party));
-  if (!concerns) {
-    return Status(ErrorCode::kPermissionDenied, "record entry seq " + std::to_string(seq) +
-                                                    " was neither sent by nor shown to party " + std::string(party));
-  }
-  return record::MakeReceipt(*entry, party, NowUs(), *signer_);
-}
-
-Status SqliteStore::VerifyRecord() {
-  record::ChainVerifier verifier(pk_);
-  return Read([&](ReadTx& tx) -> Status {
-    Status s = tx.ScanEntries(1, [&](const record::Entry& e) -> Status {
-      if (!verifier.Add(e)) return Status::Corruption(record::Describe(*verifier.failure()));
-      return Status::Ok();
-    });
-    if (!s.ok() && s.code() == ErrorCode::kCorruption && !verifier.failure()) {
-      return Status::Corruption("record entry at position " + std::to_string(verifier.count() + 1) + ": " +
-                                s.message());
-    }
-    return s;
-  });
-}
-
 Status SqliteStore::AdoptState() {
-  std::vector<std::unique_ptr<Job>> group;
-  Status result = Status::Internal("adoption did not run");
-  group.push_back(std::make_unique<Job>(Job{[](WriteTx& tx) { return static_cast<SqlTx&>(tx).AdoptAll(); },
-                                            [&result](Status s) { result = std::move(s); }}));
-  RunGroup(group);
-  return result;
+  Db& db = *writer_;
+  Job job{[&db](WriteTx& tx) { return AdoptAll(db, static_cast<RulesTx&>(tx)); }, nullptr};
+  return RunGroup({&job}).front();
 }
 
 Result<IntegrityReport> SqliteStore::VerifyIntegrity(bool full) {
