@@ -75,6 +75,55 @@ void PrintBanner(const server::HttpServer& http, const std::string& address, con
   std::fflush(stdout);
 }
 
+// The store --store or --data-dir names, opened and verified (integrity at rest: the record and the stored state are
+// what the server wrote, or nothing is served), and the admin token, kept in the SQLite store's data directory; a
+// store without one (memory:) keeps none. Returns kExitOk, or the exit code after saying why on stderr.
+struct OpenedStore {
+  std::unique_ptr<store::Store> store;
+  std::string data_dir;  // the SQLite store's data directory; empty for a store without one
+  std::string where;     // how messages name the store
+  std::string admin_token;
+};
+
+int OpenStore(const ServeArgs& args, const server::ServeConfig& cfg, OpenedStore* out) {
+  // --data-dir DIR is the SQLite store in DIR; --store URL names any store (store/open.h).
+  auto url = args.store.empty() ? Result<store::StoreUrl>(store::StoreUrl{"sqlite", args.data_dir})
+                                : store::ParseStoreUrl(args.store);
+  if (!url.ok()) {
+    std::fprintf(stderr, "deconflict serve: --store: %s\n", url.status().message().c_str());
+    return kExitUsage;
+  }
+  out->data_dir = url->scheme == "sqlite" ? url->location : "";
+  out->where = out->data_dir.empty() ? "store " + args.store : out->data_dir;
+  auto admin = out->data_dir.empty()
+                   ? Result<std::string>(cfg.admin_token.empty() ? server::NewToken() : cfg.admin_token)
+                   : server::AdminToken(cfg, out->data_dir);
+  if (!admin.ok()) {
+    std::fprintf(stderr, "deconflict serve: %s\n", admin.status().message().c_str());
+    return kExitFailure;
+  }
+  out->admin_token = *admin;
+  store::OpenOptions so;
+  so.durable = cfg.durable;
+  auto store = store::Open(*url, so);
+  if (!store.ok()) {
+    std::fprintf(stderr, "deconflict serve: store in %s: %s\n", out->where.c_str(), store.status().ToString().c_str());
+    return kExitFailure;
+  }
+  out->store = std::move(*store);
+  for (const auto& note : out->store->open_notes()) spdlog::warn("store: {}", note);
+  auto integrity = out->store->VerifyIntegrity(args.verify_full);
+  if (!integrity.ok()) {
+    std::fprintf(stderr, "deconflict serve: the data in %s does not verify: %s\n", out->where.c_str(),
+                 integrity.status().message().c_str());
+    return kExitVerifyFailed;
+  }
+  spdlog::info("store verified ({}): record entries {}..{} ({} checked), {} rows, {} row commits, {:.3f} s",
+               integrity->from_seq == 0 ? "full" : "from the verified head", integrity->from_seq + 1, integrity->head_seq,
+               integrity->entries_verified, integrity->rows_verified, integrity->commits_checked, integrity->seconds);
+  return kExitOk;
+}
+
 int RunServe(const ServeArgs& args) {
   server::ServeConfig cfg;
   if (!args.config.empty()) {
@@ -110,49 +159,15 @@ int RunServe(const ServeArgs& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // --data-dir DIR is the SQLite store in DIR; --store URL names any store (store/open.h).
-  auto url = args.store.empty() ? Result<store::StoreUrl>(store::StoreUrl{"sqlite", args.data_dir})
-                                : store::ParseStoreUrl(args.store);
-  if (!url.ok()) {
-    std::fprintf(stderr, "deconflict serve: --store: %s\n", url.status().message().c_str());
-    return kExitUsage;
-  }
-  // The data directory (admin token, banner) is the SQLite store's; another store has none.
-  const std::string data_dir = url->scheme == "sqlite" ? url->location : "";
-  const std::string where = data_dir.empty() ? "store " + args.store : data_dir;
-  auto admin = data_dir.empty() ? Result<std::string>(cfg.admin_token.empty() ? server::NewToken() : cfg.admin_token)
-                                : server::AdminToken(cfg, data_dir);
-  if (!admin.ok()) {
-    std::fprintf(stderr, "deconflict serve: %s\n", admin.status().message().c_str());
-    return kExitFailure;
-  }
-  cfg.service.admin_token_hash = record::TokenHashHex(*admin);
-
-  store::OpenOptions so;
-  so.durable = cfg.durable;
-  auto store = store::Open(*url, so);
-  if (!store.ok()) {
-    std::fprintf(stderr, "deconflict serve: store in %s: %s\n", where.c_str(), store.status().ToString().c_str());
-    return kExitFailure;
-  }
-
-  for (const auto& note : (*store)->open_notes()) spdlog::warn("store: {}", note);
-  // Integrity at rest: the record and the stored state are what the server wrote, or nothing is served.
-  auto integrity = (*store)->VerifyIntegrity(args.verify_full);
-  if (!integrity.ok()) {
-    std::fprintf(stderr, "deconflict serve: the data in %s does not verify: %s\n", where.c_str(),
-                 integrity.status().message().c_str());
-    return kExitVerifyFailed;
-  }
-  spdlog::info("store verified ({}): record entries {}..{} ({} checked), {} rows, {} row commits, {:.3f} s",
-               integrity->from_seq == 0 ? "full" : "from the verified head", integrity->from_seq + 1, integrity->head_seq,
-               integrity->entries_verified, integrity->rows_verified, integrity->commits_checked, integrity->seconds);
+  OpenedStore opened;
+  if (const int code = OpenStore(args, cfg, &opened); code != kExitOk) return code;
+  cfg.service.admin_token_hash = record::TokenHashHex(opened.admin_token);
 
   server::Metrics metrics;
   server::EventHub hub(cfg.stream);
-  auto service = std::make_unique<server::Service>(cfg.service, **store, hub, metrics);
+  auto service = std::make_unique<server::Service>(cfg.service, *opened.store, hub, metrics);
   if (Status s = service->Load(); !s.ok()) {
-    std::fprintf(stderr, "deconflict serve: loading %s: %s\n", where.c_str(), s.ToString().c_str());
+    std::fprintf(stderr, "deconflict serve: loading %s: %s\n", opened.where.c_str(), s.ToString().c_str());
     return kExitFailure;
   }
   server::Router router;
@@ -190,7 +205,7 @@ int RunServe(const ServeArgs& args) {
       }
     feeds->Start();
   }
-  PrintBanner(http, cfg.http.address, *admin, demo_parties, data_dir, args.store);
+  PrintBanner(http, cfg.http.address, opened.admin_token, demo_parties, opened.data_dir, args.store);
   spdlog::info("serve listening address={} port={} tls={} threads={}", cfg.http.address, http.port(), http.tls(),
                cfg.http.threads);
   if (demo) demo->Start();
@@ -205,7 +220,7 @@ int RunServe(const ServeArgs& args) {
   service->Stop();   // the cycle stops, queued writes commit
   spdlog::info("serve service stopped");
   service.reset();
-  store->reset();    // waits for queued commits, closes
+  opened.store.reset();  // waits for queued commits, closes
   spdlog::info("serve stopped");
   return kExitOk;
 }
