@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "store/contract.h"
@@ -95,6 +96,24 @@ TYPED_TEST(StoreRules, RecordAndStateVerifyWithAReport) {
   EXPECT_EQ(report->head_seq, 4u);
   EXPECT_EQ(report->entries_verified, 4u);
   EXPECT_TRUE(this->store_->VerifyRecord().ok());
+}
+
+TYPED_TEST(StoreRules, ACompletionCallbackMayReadTheCommittedWrite) {
+  std::promise<Result<std::uint64_t>> read;
+  this->store_->WriteAsync([](WriteTx& tx) { return tx.Append(EntryInput{"input", "alpha", {}, "{}"}).status(); },
+                           [&](Status s) {
+                             Result<std::uint64_t> head = s;
+                             if (s.ok()) {
+                               s = this->store_->Read([&](ReadTx& tx) {
+                                 head = tx.HeadSeq();
+                                 return head.status();
+                               });
+                             }
+                             read.set_value(s.ok() ? head : Result<std::uint64_t>(s));
+                           });
+  auto head = read.get_future().get();
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(*head, 1u);
 }
 
 TYPED_TEST(StoreRules, ClosingTheStoreRunsEveryQueuedAsyncWrite) {

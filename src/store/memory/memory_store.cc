@@ -51,6 +51,7 @@ class MemoryStore final : public Store {
   record::Signer signer_;
   std::string state_key_;
   std::shared_mutex mu_;  // exclusive while a write runs; shared for reads
+  bool writing_ = false;  // the writer thread is inside a write function (read and written by that thread only)
   State state_;
   ChainHead head_;
   mutable std::mutex stats_mu_;
@@ -79,7 +80,9 @@ std::vector<Status> MemoryStore::RunGroup(const std::vector<WriteQueue::Job*>& g
   std::uint64_t appended = 0;
   {
     std::unique_lock lock(mu_);
+    writing_ = true;
     for (WriteQueue::Job* job : group) results.push_back(RunOne(*job, &appended));
+    writing_ = false;
   }
   std::uint64_t ok = 0;
   for (const Status& r : results) ok += r.ok() ? 1 : 0;
@@ -93,7 +96,7 @@ std::vector<Status> MemoryStore::RunGroup(const std::vector<WriteQueue::Job*>& g
 }
 
 Status MemoryStore::Read(const std::function<Status(ReadTx&)>& fn) {
-  if (queue_->OnWriterThread()) {
+  if (queue_->OnWriterThread() && writing_) {  // inside a write function, which holds the lock
     return Status::Internal("Store::Read called from inside a write function; use its WriteTx instead");
   }
   std::shared_lock lock(mu_);
