@@ -5,6 +5,7 @@
 //   audit export --data-dir DIR [--from SEQ] [--out FILE]
 //   audit receipt FILE          [--public-key HEX | --public-key-file F]
 //   audit public-key --data-dir DIR
+//   audit checkpoint|inclusion|consistency|vkey ...   (Merkle proofs and checkpoints: cli/audit_proofs.h)
 // Exit codes (cli/command.h): 0 the record (and, for --data-dir, the stored state) verifies, 3 it does not (the
 // message names the first bad entry or object), 1 the record could not be read, 64 bad command line.
 #include <fmt/core.h>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/audit_proofs.h"
 #include "cli/command.h"
 #include "record/receipt.h"
 #include "record/verify.h"
@@ -300,6 +302,8 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   rc->add_option("file", ra->file, "receipt JSON file")->required();
   AddKeyOptions(rc, &ra->keys);
   rc->callback([ra, exit_code] { *exit_code = CheckReceipt(ra->file, ra->keys); });
+
+  AddProofAuditCommands(audit, exit_code);
 
   auto pd = std::make_shared<std::string>();
   auto* pub = audit->add_subcommand("public-key", "print the server public key of a data directory");

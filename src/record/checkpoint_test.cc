@@ -36,8 +36,10 @@ Signer WitnessKey() {
   return Signer::FromSeed(seed);
 }
 Checkpoint Example() {
-  return {"deconflict.example/log", 8,
-          *FromHex<32>("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328", "root"), {}};
+  return {"deconflict.example/log",
+          8,
+          *FromHex<32>("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328", "root"),
+          {}};
 }
 
 void ExpectError(const Status& s, const std::string& part) {

@@ -63,8 +63,8 @@ TEST(MerkleVectors, EveryInclusionCaseGivesTheExpectedVerdict) {
     const auto leaf = Bytes(v["leafHash"], f);
     const auto root = Bytes(v["root"], f);
     const Proof proof = ProofOf(v["proof"], f);
-    const Status s = VerifyInclusion(v["leafIdx"].get<std::uint64_t>(), v["treeSize"].get<std::uint64_t>(), leaf,
-                                     proof.views, root);
+    const Status s =
+        VerifyInclusion(v["leafIdx"].get<std::uint64_t>(), v["treeSize"].get<std::uint64_t>(), leaf, proof.views, root);
     EXPECT_EQ(!s.ok(), v["wantErr"].get<bool>()) << f << " (" << v["desc"] << "): " << s.ToString();
     failures_expected += v["wantErr"].get<bool>() ? 1 : 0;
   }
@@ -80,8 +80,8 @@ TEST(MerkleVectors, EveryConsistencyCaseGivesTheExpectedVerdict) {
     const auto root1 = Bytes(v["root1"], f);
     const auto root2 = Bytes(v["root2"], f);
     const Proof proof = ProofOf(v["proof"], f);
-    const Status s = VerifyConsistency(v["size1"].get<std::uint64_t>(), v["size2"].get<std::uint64_t>(),
-                                       proof.views, root1, root2);
+    const Status s =
+        VerifyConsistency(v["size1"].get<std::uint64_t>(), v["size2"].get<std::uint64_t>(), proof.views, root1, root2);
     EXPECT_EQ(!s.ok(), v["wantErr"].get<bool>()) << f << " (" << v["desc"] << "): " << s.ToString();
     failures_expected += v["wantErr"].get<bool>() ? 1 : 0;
   }
@@ -90,12 +90,13 @@ TEST(MerkleVectors, EveryConsistencyCaseGivesTheExpectedVerdict) {
 
 // RFC 6962's example tree of 8 leaves; its root at size 8 is published (tests/data/merkle, data README).
 std::vector<Hash> Rfc6962Leaves() {
-  const char* hex[] = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                       "606162636465666768696a6b6c6d6e6f"};
+  const char* hex[] = {
+      "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
   std::vector<Hash> leaves;
   for (const char* h : hex) {
     std::string bytes;
-    for (std::size_t i = 0; h[i] != '\0'; i += 2) bytes.push_back(static_cast<char>(std::stoi(std::string(h + i, 2), nullptr, 16)));
+    for (std::size_t i = 0; h[i] != '\0'; i += 2)
+      bytes.push_back(static_cast<char>(std::stoi(std::string(h + i, 2), nullptr, 16)));
     leaves.push_back(MerkleLeafHash(bytes));
   }
   return leaves;
