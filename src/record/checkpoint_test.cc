@@ -1,6 +1,7 @@
 // Checkpoints (c2sp.org/tlog-checkpoint) and Ed25519 cosignatures (c2sp.org/tlog-cosignature): the spec's
 // examples and vectors computed with Python's `cryptography` and `hashlib` (docs/record.md).
 #include "record/checkpoint.h"
+#include "record/test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -42,10 +43,7 @@ Checkpoint Example() {
           {}};
 }
 
-void ExpectError(const Status& s, const std::string& part) {
-  EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find(part), std::string::npos) << "message: " << s.message() << "\nwanted: " << part;
-}
+using test::ExpectError;
 
 TEST(Checkpoint, TheSpecExampleParsesAndItsCosignatureCarriesTheSpecTime) {
   auto c = ParseCheckpointText(kSpecCheckpoint);

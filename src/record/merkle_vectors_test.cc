@@ -88,6 +88,32 @@ TEST(MerkleVectors, EveryConsistencyCaseGivesTheExpectedVerdict) {
   EXPECT_GT(failures_expected, 80);
 }
 
+// The edge rules, with the reason each error gives.
+TEST(MerkleVerifierEdges, SizesAndHashLengthsAreCheckedWithAReason) {
+  const Hash a = MerkleLeafHash("a"), b = MerkleLeafHash("b");
+  const std::vector<std::uint8_t> short_hash(31, 0);
+  const std::vector<HashBytes> none;
+  auto message = [](const Status& s) { return s.ok() ? std::string("ok") : s.message(); };
+  EXPECT_NE(message(VerifyConsistency(0, 5, none, a, b)).find("size1 is 0"), std::string::npos);
+  EXPECT_NE(message(VerifyConsistency(0, 0, none, a, a)).find("size1 is 0"), std::string::npos);
+  EXPECT_NE(message(VerifyConsistency(6, 5, none, a, b)).find("size1 is larger than size2"), std::string::npos);
+  EXPECT_TRUE(VerifyConsistency(5, 5, none, a, a).ok());
+  EXPECT_NE(message(VerifyConsistency(5, 5, none, a, b)).find("equal sizes but root1 and root2 differ"),
+            std::string::npos);
+  const std::vector<HashBytes> one{HashBytes(a)};
+  EXPECT_NE(message(VerifyConsistency(5, 5, one, a, a)).find("equal sizes need an empty proof"), std::string::npos);
+  EXPECT_NE(message(VerifyConsistency(3, 5, none, a, b)).find("the proof is empty"), std::string::npos);
+  EXPECT_NE(message(VerifyConsistency(3, 5, one, short_hash, b)).find("root1 is 31 bytes"), std::string::npos);
+  const std::vector<HashBytes> bad_proof{HashBytes(short_hash)};
+  EXPECT_NE(message(VerifyInclusion(0, 2, a, bad_proof, b)).find("hash 0 is 31 bytes"), std::string::npos);
+  EXPECT_NE(message(VerifyInclusion(0, 2, short_hash, one, b)).find("leaf hash is 31 bytes"), std::string::npos);
+  EXPECT_NE(message(VerifyInclusion(2, 2, a, one, b)).find("not below the tree size"), std::string::npos);
+  EXPECT_NE(message(VerifyInclusion(0, 1, a, one, a)).find("more hashes than the path"), std::string::npos);
+  EXPECT_NE(message(VerifyInclusion(0, 4, a, one, a)).find("fewer hashes than the path"), std::string::npos);
+  EXPECT_TRUE(VerifyInclusion(0, 1, a, none, HashBytes(a)).ok());
+  EXPECT_TRUE(VerifyInclusion(1, 2, b, one, MerkleNodeHash(a, b)).ok());
+}
+
 // RFC 6962's example tree of 8 leaves; its root at size 8 is published (tests/data/merkle, data README).
 std::vector<Hash> Rfc6962Leaves() {
   const char* hex[] = {

@@ -1,5 +1,6 @@
 // Signed notes (c2sp.org/signed-note): the spec's own examples, round trips and strict parsing.
 #include "record/note.h"
+#include "record/test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -20,10 +21,7 @@ Signer TestSigner(std::uint8_t fill) {
   return Signer::FromSeed(seed);
 }
 
-void ExpectError(const Status& s, const std::string& part) {
-  EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find(part), std::string::npos) << "message: " << s.message() << "\nwanted: " << part;
-}
+using test::ExpectError;
 
 TEST(SignedNote, TheSpecExampleVerifiesWithTheSpecKey) {
   auto key = ParseVerifierKey(kSpecVkey);

@@ -4,14 +4,12 @@
 
 #include "record/checkpoint.h"
 #include "record/merkle_tree.h"
+#include "record/test_util.h"
 
 namespace deconflict::record {
 namespace {
 
-void ExpectError(const Status& s, const std::string& part) {
-  EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find(part), std::string::npos) << "message: " << s.message() << "\nwanted: " << part;
-}
+using test::ExpectError;
 
 Hash H(int i) { return MerkleLeafHash(std::to_string(i)); }
 
