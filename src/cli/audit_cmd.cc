@@ -5,6 +5,7 @@
 //   audit export --data-dir DIR [--from SEQ] [--out FILE]
 //   audit receipt FILE          [--public-key HEX | --public-key-file F]
 //   audit public-key --data-dir DIR
+//   audit checkpoint|inclusion|consistency|vkey ...   (Merkle proofs and checkpoints: cli/audit_proofs.h)
 // Wherever --data-dir DIR is taken, --store URL names the store instead (store/open.h; --data-dir DIR is short for
 // --store sqlite:DIR).
 // Exit codes (cli/command.h): 0 the record (and, for --data-dir, the stored state) verifies, 3 it does not (the
@@ -18,6 +19,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/audit_proofs.h"
 #include "cli/command.h"
 #include "record/receipt.h"
 #include "record/verify.h"
@@ -361,6 +363,8 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   rc->add_option("file", ra->file, "receipt JSON file")->required();
   AddKeyOptions(rc, &ra->keys);
   rc->callback([ra, exit_code] { *exit_code = CheckReceipt(ra->file, ra->keys); });
+
+  AddProofAuditCommands(audit, exit_code);
 
   auto pd = std::make_shared<StoreChoice>();
   auto* pub = audit->add_subcommand("public-key", "print the server public key of a data directory or store");

@@ -12,18 +12,6 @@ std::string_view Line(std::string_view text, std::size_t& pos) {
   return line;
 }
 
-Result<std::uint64_t> ParseTreeSize(std::string_view s) {
-  const std::string what = "checkpoint: line 2 (tree size)";
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos) {
-    return Status::Invalid(what + ": not a decimal number");
-  }
-  if (s.size() > 1 && s[0] == '0') return Status::Invalid(what + ": leading zero");
-  std::uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return Status::Invalid(what + ": larger than 2^64 - 1");
-  return v;
-}
-
 std::string U64Bytes(std::uint64_t v) {
   std::string out(8, '\0');
   for (int i = 7; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
@@ -37,6 +25,18 @@ std::uint64_t ReadU64(std::string_view b) {
 }
 
 }  // namespace
+
+Result<std::uint64_t> ParseCanonicalDecimal(std::string_view s, std::string_view what) {
+  const std::string w(what);
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string_view::npos) {
+    return Status::Invalid(w + ": not a decimal number");
+  }
+  if (s.size() > 1 && s[0] == '0') return Status::Invalid(w + ": leading zero");
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return Status::Invalid(w + ": larger than 2^64 - 1");
+  return v;
+}
 
 std::string CheckpointText(const Checkpoint& c) {
   std::string out = c.origin + "\n" + std::to_string(c.size) + "\n" +
@@ -60,7 +60,7 @@ Result<Checkpoint> ParseCheckpointText(std::string_view text) {
   }
   Checkpoint c;
   c.origin = std::string(lines[0]);
-  auto size = ParseTreeSize(lines[1]);
+  auto size = ParseCanonicalDecimal(lines[1], "checkpoint: line 2 (tree size)");
   if (!size.ok()) return size.status();
   c.size = *size;
   auto root = FromBase64(lines[2], "checkpoint: line 3 (root hash)");

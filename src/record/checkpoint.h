@@ -38,6 +38,9 @@ struct Checkpoint {
   std::vector<std::string> extensions;
 };
 
+// A canonical ASCII decimal u64 (no sign, no leading zero but "0" itself). The error names `what`.
+Result<std::uint64_t> ParseCanonicalDecimal(std::string_view s, std::string_view what);
+
 // The note text of a checkpoint.
 std::string CheckpointText(const Checkpoint& c);
 // Parses a checkpoint's note text strictly; errors name the line ("checkpoint: line 2 (tree size): leading zero").

@@ -1,6 +1,7 @@
 // Checkpoints (c2sp.org/tlog-checkpoint) and Ed25519 cosignatures (c2sp.org/tlog-cosignature): the spec's
 // examples and vectors computed with Python's `cryptography` and `hashlib` (docs/record.md).
 #include "record/checkpoint.h"
+#include "record/test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -36,14 +37,13 @@ Signer WitnessKey() {
   return Signer::FromSeed(seed);
 }
 Checkpoint Example() {
-  return {"deconflict.example/log", 8,
-          *FromHex<32>("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328", "root"), {}};
+  return {"deconflict.example/log",
+          8,
+          *FromHex<32>("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328", "root"),
+          {}};
 }
 
-void ExpectError(const Status& s, const std::string& part) {
-  EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find(part), std::string::npos) << "message: " << s.message() << "\nwanted: " << part;
-}
+using test::ExpectError;
 
 TEST(Checkpoint, TheSpecExampleParsesAndItsCosignatureCarriesTheSpecTime) {
   auto c = ParseCheckpointText(kSpecCheckpoint);

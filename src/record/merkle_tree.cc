@@ -30,7 +30,8 @@ Status MemoryTreeHashes::Put(std::span<const SubtreeHash> nodes) {
     const auto l = static_cast<std::size_t>(n.level);
     if (l >= next.size()) next.resize(l + 1, 0);
     if (l < levels_.size() && n.index < levels_[l].size()) {
-      if (levels_[l][n.index] != n.hash) return Status::Conflict(Node(n.level, n.index) + " is stored with another hash");
+      if (levels_[l][n.index] != n.hash)
+        return Status::Conflict(Node(n.level, n.index) + " is stored with another hash");
     } else if (n.index == next[l]) {
       ++next[l];
     } else {
@@ -89,8 +90,8 @@ Result<Hash> MerkleTree::RangeHash(std::uint64_t begin, std::uint64_t end) const
 
 Result<Hash> MerkleTree::Root(std::uint64_t size) const {
   if (size > size_) {
-    return Status::Invalid("tree size " + std::to_string(size) + " is larger than the tree (" +
-                           std::to_string(size_) + " leaves)");
+    return Status::Invalid("tree size " + std::to_string(size) + " is larger than the tree (" + std::to_string(size_) +
+                           " leaves)");
   }
   return RangeHash(0, size);
 }

@@ -63,8 +63,8 @@ TEST(MerkleVectors, EveryInclusionCaseGivesTheExpectedVerdict) {
     const auto leaf = Bytes(v["leafHash"], f);
     const auto root = Bytes(v["root"], f);
     const Proof proof = ProofOf(v["proof"], f);
-    const Status s = VerifyInclusion(v["leafIdx"].get<std::uint64_t>(), v["treeSize"].get<std::uint64_t>(), leaf,
-                                     proof.views, root);
+    const Status s =
+        VerifyInclusion(v["leafIdx"].get<std::uint64_t>(), v["treeSize"].get<std::uint64_t>(), leaf, proof.views, root);
     EXPECT_EQ(!s.ok(), v["wantErr"].get<bool>()) << f << " (" << v["desc"] << "): " << s.ToString();
     failures_expected += v["wantErr"].get<bool>() ? 1 : 0;
   }
@@ -80,22 +80,49 @@ TEST(MerkleVectors, EveryConsistencyCaseGivesTheExpectedVerdict) {
     const auto root1 = Bytes(v["root1"], f);
     const auto root2 = Bytes(v["root2"], f);
     const Proof proof = ProofOf(v["proof"], f);
-    const Status s = VerifyConsistency(v["size1"].get<std::uint64_t>(), v["size2"].get<std::uint64_t>(),
-                                       proof.views, root1, root2);
+    const Status s =
+        VerifyConsistency(v["size1"].get<std::uint64_t>(), v["size2"].get<std::uint64_t>(), proof.views, root1, root2);
     EXPECT_EQ(!s.ok(), v["wantErr"].get<bool>()) << f << " (" << v["desc"] << "): " << s.ToString();
     failures_expected += v["wantErr"].get<bool>() ? 1 : 0;
   }
   EXPECT_GT(failures_expected, 80);
 }
 
+// The edge rules, with the reason each error gives.
+TEST(MerkleVerifierEdges, SizesAndHashLengthsAreCheckedWithAReason) {
+  const Hash a = MerkleLeafHash("a"), b = MerkleLeafHash("b");
+  const std::vector<std::uint8_t> short_hash(31, 0);
+  const std::vector<HashBytes> none;
+  auto message = [](const Status& s) { return s.ok() ? std::string("ok") : s.message(); };
+  EXPECT_NE(message(VerifyConsistency(0, 5, none, a, b)).find("size1 is 0"), std::string::npos);
+  EXPECT_NE(message(VerifyConsistency(0, 0, none, a, a)).find("size1 is 0"), std::string::npos);
+  EXPECT_NE(message(VerifyConsistency(6, 5, none, a, b)).find("size1 is larger than size2"), std::string::npos);
+  EXPECT_TRUE(VerifyConsistency(5, 5, none, a, a).ok());
+  EXPECT_NE(message(VerifyConsistency(5, 5, none, a, b)).find("equal sizes but root1 and root2 differ"),
+            std::string::npos);
+  const std::vector<HashBytes> one{HashBytes(a)};
+  EXPECT_NE(message(VerifyConsistency(5, 5, one, a, a)).find("equal sizes need an empty proof"), std::string::npos);
+  EXPECT_NE(message(VerifyConsistency(3, 5, none, a, b)).find("the proof is empty"), std::string::npos);
+  EXPECT_NE(message(VerifyConsistency(3, 5, one, short_hash, b)).find("root1 is 31 bytes"), std::string::npos);
+  const std::vector<HashBytes> bad_proof{HashBytes(short_hash)};
+  EXPECT_NE(message(VerifyInclusion(0, 2, a, bad_proof, b)).find("hash 0 is 31 bytes"), std::string::npos);
+  EXPECT_NE(message(VerifyInclusion(0, 2, short_hash, one, b)).find("leaf hash is 31 bytes"), std::string::npos);
+  EXPECT_NE(message(VerifyInclusion(2, 2, a, one, b)).find("not below the tree size"), std::string::npos);
+  EXPECT_NE(message(VerifyInclusion(0, 1, a, one, a)).find("more hashes than the path"), std::string::npos);
+  EXPECT_NE(message(VerifyInclusion(0, 4, a, one, a)).find("fewer hashes than the path"), std::string::npos);
+  EXPECT_TRUE(VerifyInclusion(0, 1, a, none, HashBytes(a)).ok());
+  EXPECT_TRUE(VerifyInclusion(1, 2, b, one, MerkleNodeHash(a, b)).ok());
+}
+
 // RFC 6962's example tree of 8 leaves; its root at size 8 is published (tests/data/merkle, data README).
 std::vector<Hash> Rfc6962Leaves() {
-  const char* hex[] = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                       "606162636465666768696a6b6c6d6e6f"};
+  const char* hex[] = {
+      "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
   std::vector<Hash> leaves;
   for (const char* h : hex) {
     std::string bytes;
-    for (std::size_t i = 0; h[i] != '\0'; i += 2) bytes.push_back(static_cast<char>(std::stoi(std::string(h + i, 2), nullptr, 16)));
+    for (std::size_t i = 0; h[i] != '\0'; i += 2)
+      bytes.push_back(static_cast<char>(std::stoi(std::string(h + i, 2), nullptr, 16)));
     leaves.push_back(MerkleLeafHash(bytes));
   }
   return leaves;

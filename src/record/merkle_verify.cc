@@ -48,8 +48,7 @@ void ShiftUntilLsbSetOrZero(std::uint64_t& fn, std::uint64_t& sn) {
 
 Status VerifyInclusion(std::uint64_t index, std::uint64_t size, HashBytes leaf, std::span<const HashBytes> proof,
                        HashBytes root) {
-  const std::string what = "inclusion proof of leaf " + std::to_string(index) + " in tree size " +
-                           std::to_string(size);
+  const std::string what = "inclusion proof of leaf " + std::to_string(index) + " in tree size " + std::to_string(size);
   if (index >= size) return Status::Invalid(what + ": the leaf index is not below the tree size");
   for (Status s : {CheckLength(leaf, what + ": leaf hash"), CheckLength(root, what + ": root"),
                    CheckProofLengths(proof, what + ":")}) {
@@ -118,10 +117,9 @@ Status VerifyConsistencyPath(std::uint64_t size1, std::uint64_t size2, std::span
 
 }  // namespace
 
-Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2, std::span<const HashBytes> proof,
-                         HashBytes root1, HashBytes root2) {
-  const std::string what = "consistency proof from tree size " + std::to_string(size1) + " to " +
-                           std::to_string(size2);
+Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2, std::span<const HashBytes> proof, HashBytes root1,
+                         HashBytes root2) {
+  const std::string what = "consistency proof from tree size " + std::to_string(size1) + " to " + std::to_string(size2);
   if (size1 > size2) return Status::Invalid(what + ": size1 is larger than size2");
   if (size1 == 0) return Status::Invalid(what + ": size1 is 0 (the empty tree needs no proof)");
   if (size1 == size2) {

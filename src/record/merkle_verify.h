@@ -30,8 +30,8 @@ Status VerifyInclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf
 
 // RFC 9162 §2.1.4.2: does `proof` prove that the tree of `size1` leaves with `root1` is a prefix of the tree of
 // `size2` leaves with `root2`?
-Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2, std::span<const HashBytes> proof,
-                         HashBytes root1, HashBytes root2);
+Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2, std::span<const HashBytes> proof, HashBytes root1,
+                         HashBytes root2);
 Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2, std::span<const Hash> proof, const Hash& root1,
                          const Hash& root2);
 

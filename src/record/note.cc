@@ -182,7 +182,8 @@ std::string FormatNote(const Note& note) {
 }
 
 Result<Note> ParseNote(std::string_view text) {
-  if (text.size() > kMaxNoteBytes) return Status::Invalid("note: larger than " + std::to_string(kMaxNoteBytes) + " bytes");
+  if (text.size() > kMaxNoteBytes)
+    return Status::Invalid("note: larger than " + std::to_string(kMaxNoteBytes) + " bytes");
   Status s = CheckNoteText(text, "note");
   if (!s.ok()) return s;
   if (text.empty() || text.back() != '\n') return Status::Invalid("note: does not end with a newline");

@@ -1,5 +1,6 @@
 // Signed notes (c2sp.org/signed-note): the spec's own examples, round trips and strict parsing.
 #include "record/note.h"
+#include "record/test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -20,10 +21,7 @@ Signer TestSigner(std::uint8_t fill) {
   return Signer::FromSeed(seed);
 }
 
-void ExpectError(const Status& s, const std::string& part) {
-  EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find(part), std::string::npos) << "message: " << s.message() << "\nwanted: " << part;
-}
+using test::ExpectError;
 
 TEST(SignedNote, TheSpecExampleVerifiesWithTheSpecKey) {
   auto key = ParseVerifierKey(kSpecVkey);
@@ -50,9 +48,10 @@ TEST(SignedNote, TheSpecExampleVerifiesWithTheSpecKey) {
 TEST(SignedNote, TextEndsAtTheLastEmptyLine) {
   const std::string poem =
       "Ognuno sta solo sul cuor della terra\ntrafitto da un raggio di sole:\n\ned\xC3\xA8 subito sera.\n";
-  const std::string note = poem +
-                           "\n\xE2\x80\x94 quasimodo.example/salvatore "
-                           "NnugSzTjtVAewIS+Z/iJhUPeFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n";
+  const std::string note =
+      poem +
+      "\n\xE2\x80\x94 quasimodo.example/salvatore "
+      "NnugSzTjtVAewIS+Z/iJhUPeFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n";
   auto parsed = ParseNote(note);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->text, poem);
@@ -98,7 +97,8 @@ TEST(SignedNote, MalformedNotesAreRefusedWithTheReason) {
   ExpectError(ParseNote("x\n" + line).status(), "no blank line");
   ExpectError(ParseNote("x\n\n").status(), "no signature lines");
   ExpectError(ParseNote("x\n\n- a AAAAAAA=\n").status(), "signature line 1: does not start with an em dash");
-  ExpectError(ParseNote("x\n\n" + line + "\xE2\x80\x94 a+b AAAAAAA=\n").status(), "signature line 2: key name contains '+'");
+  ExpectError(ParseNote("x\n\n" + line + "\xE2\x80\x94 a+b AAAAAAA=\n").status(),
+              "signature line 2: key name contains '+'");
   ExpectError(ParseNote("x\n\n\xE2\x80\x94 a AAAA\n").status(), "signature line 1: signature is 3 bytes");
   ExpectError(ParseNote("x\n\n\xE2\x80\x94 a AAAAAAA\n").status(), "signature line 1: signature: not valid base64");
   ExpectError(ParseNote("x\n\n\xE2\x80\x94 aAAAAAAA=\n").status(), "no space between key name and signature");
@@ -117,7 +117,9 @@ TEST(SignedNote, KeyNamesAndVerifierKeysAreChecked) {
   EXPECT_TRUE(CheckNoteKeyName("example.com/log42").ok());
   ExpectError(CheckNoteKeyName(""), "empty");
   ExpectError(CheckNoteKeyName("a b"), "space");
-  ExpectError(CheckNoteKeyName("a\xC2\xA0" "b"), "space (U+00a0)");  // no-break space
+  ExpectError(CheckNoteKeyName("a\xC2\xA0"
+                               "b"),
+              "space (U+00a0)");  // no-break space
   ExpectError(CheckNoteKeyName("a\xE3\x80\x80"), "space (U+3000)");
   ExpectError(CheckNoteKeyName("a+b"), "'+'");
   ExpectError(ParseVerifierKey("example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k").status(),
