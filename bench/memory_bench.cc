@@ -25,7 +25,7 @@
 
 #include "record/hash.h"
 #include "server/service.h"
-#include "store/store.h"
+#include "store/open.h"
 
 namespace {
 using namespace deconflict;
@@ -63,9 +63,7 @@ void BM_SteadyMixedLoad(benchmark::State& state) {
   const std::string dir = (std::filesystem::temp_directory_path() / ("dc-memory-bench-" + std::to_string(::getpid()))).string();
   std::filesystem::remove_all(dir);
   for (auto _ : state) {
-    store::Options so;
-    so.data_dir = dir;
-    auto opened = store::OpenSqliteStore(so);
+    auto opened = store::Open("sqlite:" + dir);
     if (!opened.ok()) {
       state.SkipWithError(opened.status().ToString().c_str());
       return;

@@ -21,7 +21,7 @@
 #include "server/api.h"
 #include "server/http_server.h"
 #include "server/service.h"
-#include "store/store.h"
+#include "store/open.h"
 
 namespace {
 using namespace deconflict;
@@ -47,9 +47,7 @@ struct Harness {
   explicit Harness(double period_s = 1.0, int write_threads = 0) {
     dir = (std::filesystem::temp_directory_path() / ("dc-bench-" + std::to_string(::getpid()))).string();
     std::filesystem::remove_all(dir);
-    store::Options so;
-    so.data_dir = dir;
-    auto opened = store::OpenSqliteStore(so);
+    auto opened = store::Open("sqlite:" + dir);
     if (!opened.ok()) std::abort();
     store = std::move(opened.value());
     ServiceOptions o;

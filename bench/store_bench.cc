@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace {
 
@@ -40,7 +40,7 @@ void OpenStore(bool durable, std::size_t max_group) {
   std::string tmpl = base + "/dc_store_bench_XXXXXX";
   if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
   g_dir = tmpl;
-  store::Options o;
+  store::SqliteOptions o;
   o.data_dir = g_dir + "/data";
   o.durable = durable;
   o.max_group = max_group;

@@ -1,12 +1,16 @@
 # Helpers shared by the concept folders.
 #
-# deconflict_module(NAME <name> [DEPS <targets...>])
-#   Builds library dc_<name> from every *.cc in the calling folder that is not a *_test.cc,
-#   and, when *_test.cc files exist, a GoogleTest binary <name>_tests registered with CTest.
-#   Headers are included as "<folder>/<header>.h" from src/.
+# deconflict_module(NAME <name> [SUBDIRS <folders...>] [DEPS <targets...>] [TEST_DEPS <targets...>])
+#   Builds library dc_<name> from every *.cc in the calling folder (and in each SUBDIRS folder below it, e.g.
+#   a store backend) that is not a *_test.cc, and, when *_test.cc files exist, a GoogleTest binary <name>_tests
+#   registered with CTest. Headers are included as "<folder>/<header>.h" ("<folder>/<sub>/<header>.h") from src/.
 function(deconflict_module)
-  cmake_parse_arguments(M "" "NAME" "DEPS;TEST_DEPS" ${ARGN})
-  file(GLOB all_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  cmake_parse_arguments(M "" "NAME" "SUBDIRS;DEPS;TEST_DEPS" ${ARGN})
+  set(globs ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  foreach(sub ${M_SUBDIRS})
+    list(APPEND globs ${CMAKE_CURRENT_SOURCE_DIR}/${sub}/*.cc)
+  endforeach()
+  file(GLOB all_sources CONFIGURE_DEPENDS ${globs})
   set(lib_sources "")
   set(test_sources "")
   foreach(f ${all_sources})

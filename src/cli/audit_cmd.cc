@@ -5,6 +5,9 @@
 //   audit export --data-dir DIR [--from SEQ] [--out FILE]
 //   audit receipt FILE          [--public-key HEX | --public-key-file F]
 //   audit public-key --data-dir DIR
+//   audit checkpoint|inclusion|consistency|vkey ...   (Merkle proofs and checkpoints: cli/audit_proofs.h)
+// Wherever --data-dir DIR is taken, --store URL names the store instead (store/open.h; --data-dir DIR is short for
+// --store sqlite:DIR).
 // Exit codes (cli/command.h): 0 the record (and, for --data-dir, the stored state) verifies, 3 it does not (the
 // message names the first bad entry or object), 1 the record could not be read, 64 bad command line.
 #include <fmt/core.h>
@@ -16,10 +19,11 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/audit_proofs.h"
 #include "cli/command.h"
 #include "record/receipt.h"
 #include "record/verify.h"
-#include "store/store.h"
+#include "store/open.h"
 
 namespace deconflict::cli {
 namespace {
@@ -116,25 +120,58 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
-Result<std::unique_ptr<store::Store>> OpenReadOnly(const std::string& dir) {
-  store::Options o;
-  o.data_dir = dir;
-  o.read_only = true;
-  o.reader_connections = 1;
-  return store::OpenSqliteStore(o);
+// The store to audit: --store URL, or --data-dir DIR (short for sqlite:DIR).
+struct StoreChoice {
+  std::string data_dir, url;
+  bool given() const { return !data_dir.empty() || !url.empty(); }
+  Result<store::StoreUrl> Parse() const {
+    if (url.empty()) return store::StoreUrl{"sqlite", data_dir};
+    return store::ParseStoreUrl(url);
+  }
+};
+
+void AddStoreOptions(CLI::App* cmd, StoreChoice* c, CLI::Option** data_dir = nullptr) {
+  auto* dd = cmd->add_option("--data-dir", c->data_dir,
+                             "data directory of a deconflict server (short for --store sqlite:DIR)");
+  cmd->add_option("--store", c->url, "store of a deconflict server: sqlite:DIR (docs/storage.md)")->excludes(dd);
+  if (data_dir) *data_dir = dd;
 }
 
-int VerifyDataDir(const std::string& dir, const KeyOptions& keys, const std::string& expect_text) {
+// The store opened read-only (it may be in use by a running server), and where its own public key comes from.
+struct OpenedStore {
+  std::unique_ptr<store::Store> store;
+  std::string key_source;
+};
+
+// A store URL that does not parse is a bad command line; anything else failed to open.
+int ExitCodeOf(const Status& open_failure) {
+  return open_failure.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+Result<OpenedStore> OpenReadOnly(const StoreChoice& choice) {
+  auto url = choice.Parse();
+  if (!url.ok()) return url.status();
+  store::OpenOptions o;
+  o.read_only = true;
+  auto st = store::Open(*url, o);
+  if (!st.ok()) return st.status();
+  std::string source = url->scheme == "sqlite" ? "from " + url->location + "/" + record::kPublicKeyFile
+                                               : "from the store " + choice.url;
+  return OpenedStore{std::move(*st), std::move(source)};
+}
+
+int VerifyStore(const StoreChoice& choice, const KeyOptions& keys, const std::string& expect_text) {
   auto given = GivenKey(keys);
   if (!given.ok()) return Fail(kExitFailure, given.status().message());
   auto expect = ParseExpectHead(expect_text);
   if (!expect.ok()) return Fail(kExitUsage, expect.status().message());
-  auto st = OpenReadOnly(dir);
-  if (!st.ok()) return Fail(kExitFailure, st.status().ToString());
-  const record::PublicKey pk = given->value_or((*st)->public_key());
-  const std::string source = given->has_value() ? "given" : "from " + dir + "/" + record::kPublicKeyFile;
+  auto opened = OpenReadOnly(choice);
+  if (!opened.ok()) return Fail(ExitCodeOf(opened.status()), opened.status().ToString());
+  store::Store* st = opened->store.get();
+  const record::PublicKey pk = given->value_or(st->public_key());
+  const std::string source = given->has_value() ? "given" : opened->key_source;
   Audit audit(pk, *expect);
-  Status s = (*st)->Read([&](store::ReadTx& tx) {
+  Status s = st->Read([&](store::ReadTx& tx) {
     return tx.ScanEntries(1, [&](const record::Entry& e) {
       return audit.Add(e) ? Status::Ok() : Status::Corruption("stop");
     });
@@ -149,7 +186,7 @@ int VerifyDataDir(const std::string& dir, const KeyOptions& keys, const std::str
   if (const int code = Report(audit, pk, source); code != kExitOk) return code;
   // The stored state (parties, credentials, operations, zones, agreements, tracks, notices, deliveries) must be
   // what the record says: each row sealed by the entry that wrote it, nothing committed missing or rolled back.
-  auto state = (*st)->VerifyIntegrity(/*full=*/true);
+  auto state = st->VerifyIntegrity(/*full=*/true);
   if (!state.ok()) {
     if (state.status().code() != ErrorCode::kCorruption) return Fail(kExitFailure, state.status().ToString());
     fmt::print(stderr, "stored state does not verify: {}\n", state.status().message());
@@ -208,19 +245,20 @@ int VerifyFile(const std::string& path, const KeyOptions& keys, const std::strin
   return Report(*audit, *pk, source);
 }
 
-int Export(const std::string& dir, std::uint64_t from, const std::string& out_path) {
-  auto st = OpenReadOnly(dir);
-  if (!st.ok()) return Fail(kExitFailure, st.status().ToString());
+int Export(const StoreChoice& choice, std::uint64_t from, const std::string& out_path) {
+  auto opened = OpenReadOnly(choice);
+  if (!opened.ok()) return Fail(ExitCodeOf(opened.status()), opened.status().ToString());
+  store::Store* st = opened->store.get();
   std::ofstream file;
   if (!out_path.empty()) {
     file.open(out_path, std::ios::trunc);
     if (!file) return Fail(kExitFailure, "cannot write " + out_path);
   }
   std::ostream& out = out_path.empty() ? std::cout : file;
-  out << nlohmann::json{{"format", kExportFormat}, {"public_key", record::ToHex((*st)->public_key())}}.dump()
+  out << nlohmann::json{{"format", kExportFormat}, {"public_key", record::ToHex(st->public_key())}}.dump()
       << "\n";
   std::uint64_t n = 0;
-  Status s = (*st)->Read([&](store::ReadTx& tx) {
+  Status s = st->Read([&](store::ReadTx& tx) {
     return tx.ScanEntries(from, [&](const record::Entry& e) {
       out << record::EntryToJson(e) << "\n";
       ++n;
@@ -254,42 +292,67 @@ int CheckReceipt(const std::string& path, const KeyOptions& keys) {
   return kExitOk;
 }
 
+// A data directory's key file is read as it is (no database needed); another store is opened read-only.
+int PrintPublicKey(const StoreChoice& choice) {
+  if (!choice.given()) return Fail(kExitUsage, "public-key: give --data-dir DIR or --store URL");
+  auto url = choice.Parse();
+  if (!url.ok()) return Fail(kExitUsage, url.status().message());
+  Result<record::PublicKey> pk = Status::Internal("no key read");
+  if (url->scheme == "sqlite") {
+    pk = record::ReadPublicKeyFile(url->location + "/" + record::kPublicKeyFile);
+  } else if (auto opened = OpenReadOnly(choice); opened.ok()) {
+    pk = opened->store->public_key();
+  } else {
+    pk = opened.status();
+  }
+  if (!pk.ok()) return Fail(kExitFailure, pk.status().ToString());
+  fmt::print("{}\n", record::ToHex(*pk));
+  return kExitOk;
+}
+
 const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   auto* audit = app.add_subcommand("audit", "verify, export and check the signed record");
   audit->require_subcommand(1);
 
   struct VerifyArgs {
-    std::string data_dir, file, expect;
+    StoreChoice store;
+    std::string file, expect;
     KeyOptions keys;
   };
   auto va = std::make_shared<VerifyArgs>();
   auto* verify = audit->add_subcommand(
       "verify", "check the record from the first entry to the last; exit 3 names the first bad entry");
-  auto* dd = verify->add_option("--data-dir", va->data_dir, "data directory of a deconflict server");
-  verify->add_option("file", va->file, "a record exported by `audit export` (JSON lines)")->excludes(dd);
+  CLI::Option* dd = nullptr;
+  AddStoreOptions(verify, &va->store, &dd);
+  auto* file = verify->add_option("file", va->file, "a record exported by `audit export` (JSON lines)")->excludes(dd);
+  verify->get_option("--store")->excludes(file);
   AddKeyOptions(verify, &va->keys);
   verify->add_option("--expect-head", va->expect, "SEQ:HASH a party holds (e.g. from a receipt): detects a "
                                                   "rewritten or truncated record");
   verify->callback([va, exit_code] {
-    if (va->data_dir.empty() && va->file.empty()) {
-      std::fputs("audit verify: give --data-dir DIR or an exported FILE\n", stderr);
+    if (!va->store.given() && va->file.empty()) {
+      std::fputs("audit verify: give --data-dir DIR, --store URL or an exported FILE\n", stderr);
       *exit_code = kExitUsage;
       return;
     }
-    *exit_code = va->data_dir.empty() ? VerifyFile(va->file, va->keys, va->expect)
-                                      : VerifyDataDir(va->data_dir, va->keys, va->expect);
+    *exit_code = va->store.given() ? VerifyStore(va->store, va->keys, va->expect)
+                                   : VerifyFile(va->file, va->keys, va->expect);
   });
 
   struct ExportArgs {
-    std::string data_dir, out;
+    StoreChoice store;
+    std::string out;
     std::uint64_t from = 1;
   };
   auto ea = std::make_shared<ExportArgs>();
   auto* exp = audit->add_subcommand("export", "write the record as JSON lines (first line: format and public key)");
-  exp->add_option("--data-dir", ea->data_dir, "data directory of a deconflict server")->required();
+  AddStoreOptions(exp, &ea->store);
   exp->add_option("--from", ea->from, "first sequence number (default 1)");
   exp->add_option("--out,-o", ea->out, "output file (default: standard output)");
-  exp->callback([ea, exit_code] { *exit_code = Export(ea->data_dir, ea->from, ea->out); });
+  exp->callback([ea, exit_code] {
+    *exit_code = ea->store.given() ? Export(ea->store, ea->from, ea->out)
+                                   : Fail(kExitUsage, "export: give --data-dir DIR or --store URL");
+  });
 
   struct ReceiptArgs {
     std::string file;
@@ -301,17 +364,12 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   AddKeyOptions(rc, &ra->keys);
   rc->callback([ra, exit_code] { *exit_code = CheckReceipt(ra->file, ra->keys); });
 
-  auto pd = std::make_shared<std::string>();
-  auto* pub = audit->add_subcommand("public-key", "print the server public key of a data directory");
-  pub->add_option("--data-dir", *pd, "data directory")->required();
-  pub->callback([pd, exit_code] {
-    auto pk = record::ReadPublicKeyFile(*pd + "/" + record::kPublicKeyFile);
-    if (!pk.ok()) {
-      *exit_code = Fail(kExitFailure, pk.status().ToString());
-      return;
-    }
-    fmt::print("{}\n", record::ToHex(*pk));
-  });
+  AddProofAuditCommands(audit, exit_code);
+
+  auto pd = std::make_shared<StoreChoice>();
+  auto* pub = audit->add_subcommand("public-key", "print the server public key of a data directory or store");
+  AddStoreOptions(pub, pd.get());
+  pub->callback([pd, exit_code] { *exit_code = PrintPublicKey(*pd); });
 });
 
 }  // namespace

@@ -16,7 +16,8 @@
 #include "server/feeds_bridge.h"
 #include "server/http_server.h"
 #include "server/service.h"
-#include "store/store.h"
+#include "server/tokens.h"
+#include "store/open.h"
 
 namespace deconflict::cli {
 namespace {
@@ -24,6 +25,7 @@ namespace {
 struct ServeArgs {
   std::string config;
   std::string data_dir = "data";
+  std::string store;  // store URL (store/open.h); empty: the SQLite store in data_dir
   std::string listen;
   bool demo = false;
   std::vector<std::string> feeds;
@@ -34,17 +36,27 @@ struct ServeArgs {
   bool guidance = false;
 };
 
+// data_dir: the SQLite store's directory, or empty for another store (store_url), whose admin token is not saved.
 void PrintBanner(const server::HttpServer& http, const std::string& address, const std::string& admin_token,
-                 const std::vector<server::DemoParty>& demo, const std::string& data_dir) {
+                 const std::vector<server::DemoParty>& demo, const std::string& data_dir,
+                 const std::string& store_url) {
   const std::string scheme = http.tls() ? "https" : "http";
   const std::string base = scheme + "://" + (address.find(':') != std::string::npos ? "[" + address + "]" : address) +
                            ":" + std::to_string(http.port());
   const std::string k = http.tls() ? "-k " : "";
-  std::printf("deconflict serve: listening on %s (data directory %s)\n", base.c_str(), data_dir.c_str());
+  if (data_dir.empty()) {
+    std::printf("deconflict serve: listening on %s (store %s)\n", base.c_str(), store_url.c_str());
+  } else {
+    std::printf("deconflict serve: listening on %s (data directory %s)\n", base.c_str(), data_dir.c_str());
+  }
   std::printf("  console:  %s/   (sign in with a party token)\n", base.c_str());
   std::printf("  health:   curl %s%s/healthz\n", k.c_str(), base.c_str());
   std::printf("  metrics:  curl %s%s/metrics\n", k.c_str(), base.c_str());
-  std::printf("  admin token in %s/admin.token:\n", data_dir.c_str());
+  if (data_dir.empty()) {
+    std::printf("  admin token (not saved; set admin_token in the configuration to keep one):\n");
+  } else {
+    std::printf("  admin token in %s/admin.token:\n", data_dir.c_str());
+  }
   std::printf("    curl %s-H 'Authorization: Bearer %s' -d '{\"id\":\"green\"}' %s/v1/parties\n", k.c_str(),
               admin_token.c_str(), base.c_str());
   for (const auto& p : demo) {
@@ -62,6 +74,55 @@ void PrintBanner(const server::HttpServer& http, const std::string& address, con
                 base.c_str());
   std::printf("  stop with Ctrl-C (SIGINT) or SIGTERM.\n");
   std::fflush(stdout);
+}
+
+// The store --store or --data-dir names, opened and verified (integrity at rest: the record and the stored state are
+// what the server wrote, or nothing is served), and the admin token, kept in the SQLite store's data directory; a
+// store without one (memory:) keeps none. Returns kExitOk, or the exit code after saying why on stderr.
+struct OpenedStore {
+  std::unique_ptr<store::Store> store;
+  std::string data_dir;  // the SQLite store's data directory; empty for a store without one
+  std::string where;     // how messages name the store
+  std::string admin_token;
+};
+
+int OpenStore(const ServeArgs& args, const server::ServeConfig& cfg, OpenedStore* out) {
+  // --data-dir DIR is the SQLite store in DIR; --store URL names any store (store/open.h).
+  auto url = args.store.empty() ? Result<store::StoreUrl>(store::StoreUrl{"sqlite", args.data_dir})
+                                : store::ParseStoreUrl(args.store);
+  if (!url.ok()) {
+    std::fprintf(stderr, "deconflict serve: --store: %s\n", url.status().message().c_str());
+    return kExitUsage;
+  }
+  out->data_dir = url->scheme == "sqlite" ? url->location : "";
+  out->where = out->data_dir.empty() ? "store " + args.store : out->data_dir;
+  auto admin = out->data_dir.empty()
+                   ? Result<std::string>(cfg.admin_token.empty() ? server::NewToken() : cfg.admin_token)
+                   : server::AdminToken(cfg, out->data_dir);
+  if (!admin.ok()) {
+    std::fprintf(stderr, "deconflict serve: %s\n", admin.status().message().c_str());
+    return kExitFailure;
+  }
+  out->admin_token = *admin;
+  store::OpenOptions so;
+  so.durable = cfg.durable;
+  auto store = store::Open(*url, so);
+  if (!store.ok()) {
+    std::fprintf(stderr, "deconflict serve: store in %s: %s\n", out->where.c_str(), store.status().ToString().c_str());
+    return kExitFailure;
+  }
+  out->store = std::move(*store);
+  for (const auto& note : out->store->open_notes()) spdlog::warn("store: {}", note);
+  auto integrity = out->store->VerifyIntegrity(args.verify_full);
+  if (!integrity.ok()) {
+    std::fprintf(stderr, "deconflict serve: the data in %s does not verify: %s\n", out->where.c_str(),
+                 integrity.status().message().c_str());
+    return kExitVerifyFailed;
+  }
+  spdlog::info("store verified ({}): record entries {}..{} ({} checked), {} rows, {} row commits, {:.3f} s",
+               integrity->from_seq == 0 ? "full" : "from the verified head", integrity->from_seq + 1, integrity->head_seq,
+               integrity->entries_verified, integrity->rows_verified, integrity->commits_checked, integrity->seconds);
+  return kExitOk;
 }
 
 int RunServe(const ServeArgs& args) {
@@ -100,40 +161,15 @@ int RunServe(const ServeArgs& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto admin = server::AdminToken(cfg, args.data_dir);
-  if (!admin.ok()) {
-    std::fprintf(stderr, "deconflict serve: %s\n", admin.status().message().c_str());
-    return kExitFailure;
-  }
-  cfg.service.admin_token_hash = record::TokenHashHex(*admin);
-
-  store::Options so;
-  so.data_dir = args.data_dir;
-  so.durable = cfg.durable;
-  auto store = store::OpenSqliteStore(so);
-  if (!store.ok()) {
-    std::fprintf(stderr, "deconflict serve: store in %s: %s\n", args.data_dir.c_str(),
-                 store.status().ToString().c_str());
-    return kExitFailure;
-  }
-
-  for (const auto& note : (*store)->open_notes()) spdlog::warn("store: {}", note);
-  // Integrity at rest: the record and the stored state are what the server wrote, or nothing is served.
-  auto integrity = (*store)->VerifyIntegrity(args.verify_full);
-  if (!integrity.ok()) {
-    std::fprintf(stderr, "deconflict serve: the data in %s does not verify: %s\n", args.data_dir.c_str(),
-                 integrity.status().message().c_str());
-    return kExitVerifyFailed;
-  }
-  spdlog::info("store verified ({}): record entries {}..{} ({} checked), {} rows, {} row commits, {:.3f} s",
-               integrity->from_seq == 0 ? "full" : "from the verified head", integrity->from_seq + 1, integrity->head_seq,
-               integrity->entries_verified, integrity->rows_verified, integrity->commits_checked, integrity->seconds);
+  OpenedStore opened;
+  if (const int code = OpenStore(args, cfg, &opened); code != kExitOk) return code;
+  cfg.service.admin_token_hash = record::TokenHashHex(opened.admin_token);
 
   server::Metrics metrics;
   server::EventHub hub(cfg.stream);
-  auto service = std::make_unique<server::Service>(cfg.service, **store, hub, metrics);
+  auto service = std::make_unique<server::Service>(cfg.service, *opened.store, hub, metrics);
   if (Status s = service->Load(); !s.ok()) {
-    std::fprintf(stderr, "deconflict serve: loading %s: %s\n", args.data_dir.c_str(), s.ToString().c_str());
+    std::fprintf(stderr, "deconflict serve: loading %s: %s\n", opened.where.c_str(), s.ToString().c_str());
     return kExitFailure;
   }
   server::Router router;
@@ -171,7 +207,7 @@ int RunServe(const ServeArgs& args) {
       }
     feeds->Start();
   }
-  PrintBanner(http, cfg.http.address, *admin, demo_parties, args.data_dir);
+  PrintBanner(http, cfg.http.address, opened.admin_token, demo_parties, opened.data_dir, args.store);
   spdlog::info("serve listening address={} port={} tls={} threads={}", cfg.http.address, http.port(), http.tls(),
                cfg.http.threads);
   if (demo) demo->Start();
@@ -186,7 +222,7 @@ int RunServe(const ServeArgs& args) {
   service->Stop();   // the cycle stops, queued writes commit
   spdlog::info("serve service stopped");
   service.reset();
-  store->reset();    // waits for queued commits, closes
+  opened.store.reset();  // waits for queued commits, closes
   spdlog::info("serve stopped");
   return kExitOk;
 }
@@ -195,8 +231,13 @@ const RegisterCommand kRegister([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "run the multi-party service (HTTP/JSON API, live stream, channel, record)");
   cmd->add_option("--config", args->config, "YAML configuration file (docs/service.md)")->check(CLI::ExistingFile);
-  cmd->add_option("--data-dir", args->data_dir, "data directory (store, record keys, admin token); created if missing")
-      ->capture_default_str();
+  auto* data_dir = cmd->add_option("--data-dir", args->data_dir,
+                                   "data directory (SQLite store, record keys, admin token; short for --store "
+                                   "sqlite:DIR); created if missing")
+                        ->capture_default_str();
+  cmd->add_option("--store", args->store,
+                  "store URL: sqlite:DIR (default: the data directory) or memory: (nothing kept); docs/storage.md")
+      ->excludes(data_dir);
   cmd->add_option("--listen", args->listen, "address:port to listen on (default 127.0.0.1:8080)");
   cmd->add_flag("--guidance", args->guidance,
                 "resolution guidance (DAIDALUS bands) in separation alerts, as guidance.enabled (docs/detection.md)");

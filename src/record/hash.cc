@@ -14,6 +14,39 @@ Hash Blake2b256(std::string_view bytes) {
   return out;
 }
 
+Hash Sha256(std::string_view bytes) {
+  EnsureSodium();
+  Hash out{};
+  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return out;
+}
+
+std::string ToBase64(std::string_view bytes) {
+  EnsureSodium();
+  constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
+  std::string out(sodium_base64_encoded_len(bytes.size(), kVariant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    kVariant);
+  out.pop_back();  // the terminating NUL that sodium_bin2base64 writes
+  return out;
+}
+
+Result<std::string> FromBase64(std::string_view text, std::string_view what) {
+  EnsureSodium();
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t len = 0;
+  const char* end = nullptr;
+  const int rc = sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
+                                   nullptr, &len, &end, sodium_base64_VARIANT_ORIGINAL);
+  if (rc != 0 || end != text.data() + text.size()) {
+    const std::size_t at = end == nullptr ? 0 : static_cast<std::size_t>(end - text.data());
+    return Status::Invalid(std::string(what) + ": not valid base64 (RFC 4648, padded) at character " +
+                           std::to_string(at + 1));
+  }
+  out.resize(len);
+  return out;
+}
+
 std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

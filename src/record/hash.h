@@ -1,4 +1,5 @@
-// Hashes and byte strings of the record: BLAKE2b-256 (RFC 7693) via libsodium, and hex text.
+// Hashes and byte strings of the record: BLAKE2b-256 (RFC 7693) and SHA-256 (FIPS 180-4) via libsodium,
+// hex text and standard base64 (RFC 4648 §4).
 #pragma once
 
 #include <array>
@@ -10,7 +11,8 @@
 
 namespace deconflict::record {
 
-// A 32-byte BLAKE2b-256 digest (libsodium crypto_generichash with outlen 32, no key).
+// A 32-byte digest: BLAKE2b-256 (libsodium crypto_generichash with outlen 32, no key) for entries, SHA-256 for
+// the Merkle tree (record/merkle.h) and signed-note key IDs.
 using Hash = std::array<std::uint8_t, 32>;
 
 // The all-zero hash: the `prev` of the first entry of a record.
@@ -18,6 +20,15 @@ inline constexpr Hash kZeroHash{};
 
 // BLAKE2b-256 of `bytes`. Thread-safe.
 Hash Blake2b256(std::string_view bytes);
+
+// SHA-256 (FIPS 180-4) of `bytes` (libsodium crypto_hash_sha256). Thread-safe.
+Hash Sha256(std::string_view bytes);
+
+// Standard base64 with padding (RFC 4648 §4).
+std::string ToBase64(std::string_view bytes);
+// Strict decoding of RFC 4648 §4 base64: padding required, no whitespace, no non-zero trailing bits.
+// The error names `what`.
+Result<std::string> FromBase64(std::string_view text, std::string_view what);
 
 // Lower-case hex of `bytes` (2 characters per byte).
 std::string ToHex(std::string_view bytes);

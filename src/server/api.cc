@@ -28,6 +28,9 @@ namespace {
 // Header values this layer reads, limited in bytes.
 constexpr size_t kMaxAuthorizationBytes = 1024;
 constexpr size_t kMaxLastEventIdBytes = 64;
+constexpr size_t kMaxCookieBytes = 4096;     // the console's session cookie among whatever else the browser sends
+constexpr size_t kMaxCsrfTokenBytes = 128;   // X-CSRF-Token: 64 hex digits
+constexpr size_t kMaxConsoleHeaderBytes = 64;
 
 // Checks the bytes of the request target and headers and fills method, path, query, last_event_id. The
 // first problem is a 4xx answer naming the part; nothing unchecked is copied into the request.
@@ -63,6 +66,13 @@ Api::Admission Api::Admit(std::string_view method, std::string_view target, std:
   Admission a;
   a.started_s = MonotonicSeconds();
   if ((a.reject = ReadTarget(method, target, authorization, last_event_id, &a.request))) return a;
+  std::string problem = CheckText("header Cookie", browser.cookie, kMaxCookieBytes);
+  if (problem.empty()) problem = CheckText("header X-CSRF-Token", browser.csrf_token, kMaxCsrfTokenBytes);
+  if (problem.empty()) problem = CheckText("header X-Deconflict-Console", browser.console, kMaxConsoleHeaderBytes);
+  if (!problem.empty()) {
+    a.reject = ErrorResponse(Status::Invalid(problem));
+    return a;
+  }
   a.request.cookie = std::string(browser.cookie);
   a.request.csrf_token = std::string(browser.csrf_token);
   a.request.console_header = std::string(browser.console);

@@ -20,7 +20,7 @@
 #include "record/hash.h"
 #include "server/http_exchange.h"
 #include "server/service.h"
-#include "store/store.h"
+#include "store/open.h"
 
 namespace {
 
@@ -52,10 +52,9 @@ World* MakeWorld() {
   char tmpl[] = "/tmp/dc-http-fuzz-XXXXXX";
   if (!::mkdtemp(tmpl)) Die("mkdtemp failed");
   w->dir = tmpl;
-  store::Options so;
-  so.data_dir = w->dir + "/data";
+  store::OpenOptions so;
   so.durable = false;
-  auto st = store::OpenSqliteStore(so);
+  auto st = store::Open("sqlite:" + w->dir + "/data", so);
   if (!st.ok()) Die(st.status().ToString());
   w->store = std::move(*st);
   const std::string admin = "dct_fuzz_admin_token";

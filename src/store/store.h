@@ -1,16 +1,19 @@
-// store::Store — durable state of deconflict behind one interface (SQLite now, PostgreSQL next).
+// store::Store — durable state of deconflict behind one interface, whatever the backend: the embedded SQLite
+// store (store/sqlite/), an in-memory one for tests (store/memory/), PostgreSQL next. Open one by URL with
+// store::Open (store/open.h). This header and store/types.h are the whole API; no backend type appears in them.
 //
 // Every write is one function run inside one transaction: Write(fn) runs fn(WriteTx&) and, if fn returns
-// OK, commits it durably together with every record entry fn appended. If fn returns an error, nothing
-// fn did is kept (no half-stored state, no record entry). Write returns only after the commit is durable
-// (docs/storage.md: WAL + synchronous=FULL, i.e. fsync before return), so a caller may acknowledge to
-// the client as soon as Write returns OK.
+// OK, commits it together with every record entry fn appended. If fn returns an error, nothing fn did is
+// kept (no half-stored state, no record entry). A durable backend returns from Write only after the commit is
+// durable (SQLite: WAL + synchronous=FULL, i.e. fsync before return, docs/storage.md), so a caller may
+// acknowledge to the client as soon as Write returns OK.
 //
-// Group commit: Write calls from many threads are queued to one writer thread, which runs each fn in its
-// own savepoint and commits several together with one fsync. Each fn is still all-or-nothing on its own.
+// The rules every backend keeps — party ownership of documents, versions never reused and compare-and-set,
+// delivery transitions, the record head and the row commits ("rows") — live in one layer above the backends
+// (store/rules.h), so that every backend refuses and records the same way.
 //
-// Thread-safety: Store is safe for concurrent use from any number of threads. Reads run on a pool of
-// reader connections (WAL: readers never block the writer and see the last committed state).
+// Thread-safety: Store is safe for concurrent use from any number of threads. Reads see the last committed
+// state, one consistent snapshot per Read.
 // REQUIRES: fn passed to Write/Read does not call back into the same Store (it would deadlock) and does
 // no blocking I/O (it delays every other writer); it is called exactly once unless Write fails before
 // running it (e.g. store closed). A write fn that changes state appends a record entry after its last change:
@@ -40,26 +43,6 @@
 #include "store/types.h"
 
 namespace deconflict::store {
-
-struct Options {
-  // Directory holding deconflict.db (+ -wal, -shm) and the record key files. Created 0700 if missing; the
-  // database files are 0600 whatever the umask, and looser modes found at open are tightened (open_notes()).
-  std::string data_dir = "data";
-  // true: fsync every commit (SQLite synchronous=FULL in WAL mode). false: synchronous=NORMAL, commits
-  // may be lost on power failure (never on process kill); for benchmarks comparing the cost only.
-  bool durable = true;
-  // Maximum Write() calls committed together by one fsync. 1 disables group commit.
-  std::size_t max_group = 256;
-  // Reader connections (concurrent Read() calls beyond this wait for a free one).
-  int reader_connections = 4;
-  // How long a connection waits for a lock held by another process before kIo (ms).
-  int busy_timeout_ms = 5000;
-  // Verify the whole record on open (kCorruption if it does not). The last entry is always checked.
-  bool verify_on_open = false;
-  // Open read-only: no writer, no key creation, no lock (Write returns kPermissionDenied), and no check of
-  // the last entry at open (call VerifyRecord). Needs deconflict.db and record_ed25519.pub. For `audit`.
-  bool read_only = false;
-};
 
 // Reads inside one consistent snapshot.
 class ReadTx {
@@ -203,10 +186,5 @@ class Store {
     return out;
   }
 };
-
-// Opens (creating if needed) the embedded SQLite store in options.data_dir. kIo if the directory or the
-// database cannot be opened, kCorruption if the schema is from an unknown version or the record's last
-// entry does not verify, kPermissionDenied for an unsafe key file.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const Options& options);
 
 }  // namespace deconflict::store

@@ -113,13 +113,17 @@ TEST_F(Edge, EveryRouteRefusesBadPathParametersQueriesHeadersAndMethodsByName) {
             "header Authorization is not valid UTF-8 at byte 7"}, label + " auth bytes");
     Expect({Raw(method, ok_path, token, "Last-Event-ID: \xed\xa0\x80\r\n"), 400,
             "header Last-Event-ID is not valid UTF-8 at byte 0"}, label + " Last-Event-ID");
+    Expect({Raw(method, ok_path, "", "Cookie: dc_session=\xc3\x28\r\n"), 400,
+            "header Cookie is not valid UTF-8 at byte 11"}, label + " cookie bytes");
+    Expect({Raw(method, ok_path, token, "X-CSRF-Token: " + std::string(200, 'c') + "\r\n"), 400,
+            "header X-CSRF-Token is longer than 128 bytes"}, label + " csrf length");
     Expect({Raw(method, ok_path + "?" + std::string(9000, 'q'), token), 414, "request target is longer"}, label + " 414");
     Expect({Raw(method, ok_path, token, "X-Big: " + std::string(20000, 'b') + "\r\n"), 431, "header"}, label + " 431");
     Expect({Raw(method, ok_path, token, "Content-Length: 1\r\nContent-Length: 2\r\n"), 400, "Content-Length"},
            label + " two lengths");
     Expect({Raw(method, ok_path, token, "Content-Length: 18446744073709551616\r\n"), 400, "Content-Length"},
            label + " length overflow");
-    cases += 10;
+    cases += 12;
     if (access != "public") {
       Expect({Raw(method, ok_path, ""), 401, "Authorization"}, label + " no token");
       Expect({Raw(method, ok_path, "dct_not_a_token"), 401, "unknown or revoked token"}, label + " bad token");

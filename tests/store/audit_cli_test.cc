@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "record/receipt.h"
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/test_util.h"
 
 namespace deconflict::store {
@@ -23,9 +23,10 @@ struct CliRun {
   std::string output;  // stdout and stderr
 };
 
-CliRun Cli(const std::string& args) {
+// Runs a shell command line (/bin/sh), collecting its output.
+CliRun Shell(const std::string& command) {
   CliRun r;
-  const std::string cmd = std::string(DECONFLICT_CLI) + " " + args + " 2>&1";
+  const std::string cmd = command + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
   char buf[4096];
@@ -35,6 +36,8 @@ CliRun Cli(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+CliRun Cli(const std::string& args) { return Shell(std::string(DECONFLICT_CLI) + " " + args); }
 
 std::vector<std::string> Lines(const std::string& path) {
   std::ifstream in(path);
@@ -51,7 +54,7 @@ void WriteLines(const std::string& path, const std::vector<std::string>& lines) 
 class AuditCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Options o;
+    SqliteOptions o;
     o.data_dir = Data();
     auto st = OpenSqliteStore(o);
     ASSERT_TRUE(st.ok()) << st.status().ToString();
@@ -156,7 +159,7 @@ TEST_F(AuditCliTest, MissingDataDirectoryIsAFailureNotAVerdict) {
 }
 
 TEST_F(AuditCliTest, VerifiesWhileTheServerStoreIsOpenAndWriting) {
-  Options o;
+  SqliteOptions o;
   o.data_dir = Data();
   auto live = OpenSqliteStore(o);
   ASSERT_TRUE(live.ok()) << live.status().ToString();
@@ -177,6 +180,46 @@ TEST_F(AuditCliTest, VerifiesWhileTheServerStoreIsOpenAndWriting) {
   writer.join();
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("26 entries"), std::string::npos) << "6 + 20 committed, not the open one: " << r.output;
+}
+
+TEST_F(AuditCliTest, TheStoreCanBeNamedByURL) {
+  CliRun r = Cli("audit verify --store sqlite:" + Data() + " --public-key " + public_key_);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("6 entries"), std::string::npos) << r.output;
+  r = Cli("audit public-key --store sqlite:" + Data());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, public_key_ + "\n");
+  r = Cli("audit export --store " + Data());  // a bare path is the SQLite store
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(head_hash_), std::string::npos) << r.output;
+}
+
+TEST_F(AuditCliTest, AnUnknownStoreSchemeIsABadCommandLineNamingIt) {
+  CliRun r = Cli("audit verify --store postgresql://db.example/deconflict");
+  EXPECT_EQ(r.exit_code, 64) << r.output;
+  EXPECT_NE(r.output.find("unknown scheme \"postgresql\""), std::string::npos) << r.output;
+  r = Cli("serve --store nosuch:x --listen 127.0.0.1:0");
+  EXPECT_EQ(r.exit_code, 64) << r.output;
+  EXPECT_NE(r.output.find("unknown scheme \"nosuch\""), std::string::npos) << r.output;
+  r = Cli("serve --store sqlite:" + Data() + " --data-dir " + Data());
+  EXPECT_NE(r.exit_code, 0) << "--store and --data-dir both name the store: " << r.output;
+}
+
+TEST_F(AuditCliTest, AMemoryStoreServesButCannotBeAudited) {
+  CliRun r = Cli("audit verify --store memory:");
+  EXPECT_EQ(r.exit_code, 64) << r.output;
+  EXPECT_NE(r.output.find("keeps nothing"), std::string::npos) << r.output;
+  // serve on a memory store: it starts, says where its store is and that the admin token is not saved, and stops
+  // cleanly on SIGTERM (the shell waits at most 10 s for the banner).
+  const std::string script =
+      "out=$(mktemp); " + std::string(DECONFLICT_CLI) +
+      " serve --store memory: --listen 127.0.0.1:0 >$out 2>&1 & pid=$!; for i in $(seq 100); do grep -q 'stop with' "
+      "$out && break; sleep 0.1; done; kill -TERM $pid; wait $pid; code=$?; cat $out; rm -f $out; exit $code";
+  r = Shell(script);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(store memory:)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("admin token (not saved"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("admin.token"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/test_util.h"
 
 namespace deconflict::store {
@@ -87,7 +87,7 @@ TEST(CrashRecovery, EveryAcknowledgedWriteSurvivesKill9AndTheRecordVerifies) {
     std::vector<Ack> acks = RunAndKill(data, 150);
     all.insert(all.end(), acks.begin(), acks.end());
 
-    Options o;
+    SqliteOptions o;
     o.data_dir = data;  // a normal open: also checks the last entry and takes the directory lock
     auto opened = OpenSqliteStore(o);
     ASSERT_TRUE(opened.ok()) << "round " << round << ": " << opened.status().ToString();

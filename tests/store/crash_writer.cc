@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 
 using namespace deconflict;
 
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     return 64;
   }
   const int threads = argc > 2 ? std::atoi(argv[2]) : 4;
-  store::Options options;
+  store::SqliteOptions options;
   options.data_dir = argv[1];
   auto opened = store::OpenSqliteStore(options);
   if (!opened.ok()) {
