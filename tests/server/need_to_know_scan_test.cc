@@ -158,6 +158,7 @@ TEST(NeedToKnowScan, NoPartyReceivesAnyNameOrIdItHasNoNeedToKnow) {
     for (const auto& t : tokens["tokens"]) {
       w.ids_of_param["token_id"].push_back(t["token_id"]);
       w.universe.insert(t["token_id"].get<std::string>());
+      w.knows[p].insert(t["token_id"].get<std::string>());  // its own tokens' ids (in the record of their issue)
     }
   }
   w.ids_of_param["party_id"] = {kA, kB, kC, kD};
