@@ -153,11 +153,14 @@ TEST(NeedToKnowScan, NoPartyReceivesAnyNameOrIdItHasNoNeedToKnow) {
   ASSERT_EQ(post(kB, "/v1/notices/" + n1 + "/ack", Json::object()).status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // deliveries and the cycle catch up
   // Token ids (administrator routes: refused to every party).
-  for (const auto& p : w.party_names)
-    for (const auto& t : s.Get("/v1/parties/" + p + "/tokens", s.admin()).json()["tokens"]) {
+  for (const auto& p : w.party_names) {
+    const Json tokens = s.Get("/v1/parties/" + p + "/tokens", s.admin()).json();  // (held: the loop reads into it)
+    for (const auto& t : tokens["tokens"]) {
       w.ids_of_param["token_id"].push_back(t["token_id"]);
       w.universe.insert(t["token_id"].get<std::string>());
+      w.knows[p].insert(t["token_id"].get<std::string>());  // its own tokens' ids (in the record of their issue)
     }
+  }
   w.ids_of_param["party_id"] = {kA, kB, kC, kD};
   const uint64_t head = s.Get("/v1/record/head", w.token[kA]).json()["seq"];
   for (uint64_t q = 1; q <= head; ++q) w.ids_of_param["seq"].push_back(std::to_string(q));
