@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer target src/server/http_fuzz.cc (raw bytes -> Beast's request parser -> the Api -> the
-# handlers of a real Service over a temporary SQLite store) in its own CMake tree with clang-14
+# handlers of a real Service over the in-memory store) in its own CMake tree with clang-14
 # (-fsanitize=fuzzer-no-link,address,undefined on every module; DECONFLICT_FUZZ=ON), and runs it for a
 # bounded time on a corpus seeded with one valid request per route (tests/data/http_fuzz_seeds).
 #
